@@ -1,0 +1,444 @@
+/**
+ * The cpu backend: plain typed arrays, the reference every other backend is tested against, and
+ * deterministic (same inputs, same bits). Storages live in SharedArrayBuffers so the matrix product can be
+ * split across worker threads without copying (see ./cpu/gemm.ts).
+ */
+import type {
+  Activation,
+  AdamOptions,
+  Backend,
+  BinaryOp,
+  Conv2dGeometry,
+  Conv2dOptions,
+  DType,
+  MatmulOptions,
+  RandomDistribution,
+  ReduceOp,
+  SgdOptions,
+  Storage,
+  UnaryOp,
+} from "./backend.ts";
+import type { Tensor } from "../tensor.ts";
+import { fillNormal, fillUniform } from "../random.ts";
+import { cpuThreads, gemm } from "./cpu/gemm.ts";
+
+export class CpuStorage implements Storage {
+  constructor(readonly data: Float32Array | Int32Array) {}
+  get size(): number {
+    return this.data.length;
+  }
+}
+
+function sharedArray(size: number, dtype: DType): Float32Array | Int32Array {
+  const buffer = new SharedArrayBuffer(Math.max(4, size * 4));
+  return dtype === "i32" ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size);
+}
+
+const f32 = (t: Tensor): Float32Array => (t.storage as CpuStorage).data as Float32Array;
+const i32 = (t: Tensor): Int32Array => (t.storage as CpuStorage).data as Int32Array;
+const newF32 = (size: number) => sharedArray(size, "f32") as Float32Array;
+
+/** φ(z) for each activation kind. */
+export function activate(act: Activation, z: number): number {
+  switch (act.kind) {
+    case "identity":
+      return z;
+    case "sigmoid":
+      return 1 / (1 + Math.exp((-2 * z) / (act.width ?? 2)));
+    case "relu":
+      return z > 0 ? z : 0;
+    case "tanh":
+      return Math.tanh(z);
+    case "silu":
+      return z / (1 + Math.exp(-z));
+    case "softplus":
+      return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+  }
+}
+
+/** φ'(z) for each activation kind; the width-scaled sigmoid keeps its 2/u0 factor. */
+export function activateGrad(act: Activation, z: number): number {
+  switch (act.kind) {
+    case "identity":
+      return 1;
+    case "sigmoid": {
+      const u0 = act.width ?? 2;
+      const s = 1 / (1 + Math.exp((-2 * z) / u0));
+      return (2 / u0) * s * (1 - s);
+    }
+    case "relu":
+      return z > 0 ? 1 : 0;
+    case "tanh": {
+      const t = Math.tanh(z);
+      return 1 - t * t;
+    }
+    case "silu": {
+      const s = 1 / (1 + Math.exp(-z));
+      return s * (1 + z * (1 - s));
+    }
+    case "softplus":
+      return 1 / (1 + Math.exp(-z));
+  }
+}
+
+const UNARY: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  square: (x) => x * x,
+  reciprocal: (x) => 1 / x,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+};
+
+const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  max: (a, b) => (a > b ? a : b),
+  min: (a, b) => (a < b ? a : b),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  eq: (a, b) => (a === b ? 1 : 0),
+};
+
+/** Row-major strides of `shape` aligned to `outShape`, with 0 on broadcast axes. */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const strides = new Array(outShape.length).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const axis = outShape.length - shape.length + i;
+    strides[axis] = shape[i] === 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+export class CpuBackend implements Backend {
+  readonly name = "cpu" as const;
+  get deviceName(): string {
+    return `cpu (${cpuThreads()} threads)`;
+  }
+
+  upload(data: Float32Array | Int32Array): Storage {
+    const out = sharedArray(data.length, data instanceof Int32Array ? "i32" : "f32");
+    out.set(data);
+    return new CpuStorage(out);
+  }
+  alloc(size: number, dtype: DType): Storage {
+    return new CpuStorage(sharedArray(size, dtype));
+  }
+  write(dst: Storage, data: Float32Array | Int32Array): void {
+    (dst as CpuStorage).data.set(data);
+  }
+  copy(src: Storage, dtype: DType): Storage {
+    const out = sharedArray(src.size, dtype);
+    out.set((src as CpuStorage).data);
+    return new CpuStorage(out);
+  }
+  release(_s: Storage): void {
+    // Garbage-collected memory: nothing to return.
+  }
+  read(items: { storage: Storage; dtype: DType }[]): Promise<(Float32Array | Int32Array)[]> {
+    return Promise.resolve(items.map(({ storage }) => (storage as CpuStorage).data.slice()));
+  }
+  sync(): Promise<void> {
+    return Promise.resolve();
+  }
+  dispose(): void {}
+
+  matmul(a: Tensor, b: Tensor, m: number, n: number, k: number, o: MatmulOptions): Storage {
+    const out = newF32(m * n);
+    gemm(f32(a), f32(b), out, m, n, k, o.transA, o.transB, o.scale);
+    const bias = o.bias ? f32(o.bias) : null;
+    if (bias || o.activation.kind !== "identity") {
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          const z = out[i * n + j] + (bias ? bias[j] : 0);
+          out[i * n + j] = activate(o.activation, z);
+        }
+      }
+    }
+    return new CpuStorage(out);
+  }
+
+  transpose(x: Tensor, rows: number, cols: number): Storage {
+    const src = (x.storage as CpuStorage).data;
+    const out = sharedArray(rows * cols, x.dtype);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = src[i * cols + j];
+    return new CpuStorage(out);
+  }
+
+  unary(op: UnaryOp, x: Tensor): Storage {
+    return this.#map(x, UNARY[op]);
+  }
+  affine(x: Tensor, scale: number, shift: number): Storage {
+    return this.#map(x, (v) => v * scale + shift);
+  }
+  clamp(x: Tensor, lo: number, hi: number): Storage {
+    return this.#map(x, (v) => (v < lo ? lo : v > hi ? hi : v));
+  }
+  activation(act: Activation, x: Tensor): Storage {
+    return this.#map(x, (v) => activate(act, v));
+  }
+  activationGrad(act: Activation, z: Tensor): Storage {
+    return this.#map(z, (v) => activateGrad(act, v));
+  }
+  #map(x: Tensor, fn: (v: number) => number): Storage {
+    const src = f32(x), out = newF32(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
+    return new CpuStorage(out);
+  }
+
+  binary(op: BinaryOp, a: Tensor, b: Tensor, outShape: readonly number[]): Storage {
+    const fn = BINARY[op];
+    const av = f32(a), bv = f32(b);
+    const size = outShape.reduce((p, d) => p * d, 1);
+    const out = newF32(size);
+    if (av.length === size && bv.length === size) {
+      for (let i = 0; i < size; i++) out[i] = fn(av[i], bv[i]);
+      return new CpuStorage(out);
+    }
+    // General broadcasting: walk the output index and advance each operand by its (possibly 0) stride.
+    const rank = outShape.length;
+    const sa = broadcastStrides(a.shape, outShape), sb = broadcastStrides(b.shape, outShape);
+    const index = new Array(rank).fill(0);
+    let ia = 0, ib = 0;
+    for (let i = 0; i < size; i++) {
+      out[i] = fn(av[ia], bv[ib]);
+      for (let d = rank - 1; d >= 0; d--) {
+        index[d]++;
+        ia += sa[d], ib += sb[d];
+        if (index[d] < outShape[d]) break;
+        ia -= sa[d] * outShape[d], ib -= sb[d] * outShape[d];
+        index[d] = 0;
+      }
+    }
+    return new CpuStorage(out);
+  }
+
+  reduce(op: ReduceOp, x: Tensor, rows: number, cols: number, axis: 0 | 1): Storage {
+    const src = f32(x);
+    const outer = axis === 0 ? cols : rows, inner = axis === 0 ? rows : cols;
+    const at = axis === 0
+      ? (o: number, i: number) => src[i * cols + o]
+      : (o: number, i: number) => src[o * cols + i];
+    const out = sharedArray(outer, op === "argmax" ? "i32" : "f32");
+    for (let o = 0; o < outer; o++) {
+      let acc = op === "max" || op === "argmax" ? -Infinity : op === "min" ? Infinity : 0;
+      let best = 0;
+      for (let i = 0; i < inner; i++) {
+        const v = at(o, i);
+        if (op === "sum" || op === "mean") acc += v;
+        else if (op === "sumsq") acc += v * v;
+        else if (op === "max") acc = v > acc ? v : acc;
+        else if (op === "min") acc = v < acc ? v : acc;
+        else if (v > acc) acc = v, best = i;
+      }
+      out[o] = op === "argmax" ? best : op === "mean" ? acc / inner : acc;
+    }
+    return new CpuStorage(out);
+  }
+
+  softmax(x: Tensor, rows: number, cols: number, log: boolean): Storage {
+    const src = f32(x), out = newF32(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      let max = -Infinity;
+      for (let c = 0; c < cols; c++) max = Math.max(max, src[r * cols + c]);
+      let total = 0;
+      for (let c = 0; c < cols; c++) total += Math.exp(src[r * cols + c] - max);
+      const logTotal = Math.log(total);
+      for (let c = 0; c < cols; c++) {
+        const shifted = src[r * cols + c] - max;
+        out[r * cols + c] = log ? shifted - logTotal : Math.exp(shifted) / total;
+      }
+    }
+    return new CpuStorage(out);
+  }
+
+  gather(x: Tensor, idx: Tensor, rows: number, cols: number, axis: 0 | 1): Storage {
+    const src = (x.storage as CpuStorage).data, index = i32(idx), count = index.length;
+    const bound = axis === 0 ? rows : cols;
+    for (let i = 0; i < count; i++) {
+      if (index[i] < 0 || index[i] >= bound) {
+        throw new Error(`gather: index ${index[i]} at position ${i} is out of range [0, ${bound})`);
+      }
+    }
+    if (axis === 0) {
+      const out = sharedArray(count * cols, x.dtype);
+      for (let i = 0; i < count; i++) {
+        out.set(src.subarray(index[i] * cols, index[i] * cols + cols), i * cols);
+      }
+      return new CpuStorage(out);
+    }
+    const out = sharedArray(rows * count, x.dtype);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < count; j++) out[r * count + j] = src[r * cols + index[j]];
+    }
+    return new CpuStorage(out);
+  }
+
+  oneHot(labels: Tensor, classes: number): Storage {
+    const l = i32(labels), out = newF32(l.length * classes);
+    for (let i = 0; i < l.length; i++) {
+      if (l[i] < 0 || l[i] >= classes) {
+        throw new Error(`oneHot: label ${l[i]} at ${i} is outside [0, ${classes})`);
+      }
+      out[i * classes + l[i]] = 1;
+    }
+    return new CpuStorage(out);
+  }
+
+  // Convolution as GEMM over im2col columns, one image at a time to bound memory.
+  conv2d(x: Tensor, w: Tensor, o: Conv2dOptions): Storage {
+    const [n, cin, h, wd] = x.shape, [cout, , kh, kw] = w.shape;
+    const geo = convGeometry(h, wd, kh, kw, o);
+    const kk = cin * kh * kw, hw = geo.ho * geo.wo;
+    const cols = newF32(kk * hw), out = newF32(n * cout * hw);
+    const bias = o.bias ? f32(o.bias) : null;
+    for (let b = 0; b < n; b++) {
+      im2col(f32(x).subarray(b * cin * h * wd), cols, cin, h, wd, kh, kw, geo);
+      const y = out.subarray(b * cout * hw, (b + 1) * cout * hw);
+      gemm(f32(w), cols, y, cout, hw, kk, false, false, 1);
+      if (bias || o.activation.kind !== "identity") {
+        for (let c = 0; c < cout; c++) {
+          for (let p = 0; p < hw; p++) {
+            y[c * hw + p] = activate(o.activation, y[c * hw + p] + (bias ? bias[c] : 0));
+          }
+        }
+      }
+    }
+    return new CpuStorage(out);
+  }
+
+  conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: readonly number[], g: Conv2dGeometry): Storage {
+    const [n, cin, h, wd] = inputShape, [cout, , kh, kw] = w.shape;
+    const geo = convGeometry(h, wd, kh, kw, g);
+    const kk = cin * kh * kw, hw = geo.ho * geo.wo;
+    const cols = newF32(kk * hw), out = newF32(n * cin * h * wd);
+    for (let b = 0; b < n; b++) {
+      gemm(f32(w), f32(dy).subarray(b * cout * hw, (b + 1) * cout * hw), cols, kk, hw, cout, true, false, 1);
+      col2im(cols, out.subarray(b * cin * h * wd), cin, h, wd, kh, kw, geo);
+    }
+    return new CpuStorage(out);
+  }
+
+  conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: readonly number[], g: Conv2dGeometry): Storage {
+    const [cout, cin, kh, kw] = weightShape, [n, , h, wd] = x.shape;
+    const geo = convGeometry(h, wd, kh, kw, g);
+    const kk = cin * kh * kw, hw = geo.ho * geo.wo;
+    const cols = newF32(kk * hw), part = newF32(cout * kk), out = newF32(cout * kk);
+    for (let b = 0; b < n; b++) {
+      im2col(f32(x).subarray(b * cin * h * wd), cols, cin, h, wd, kh, kw, geo);
+      gemm(f32(dy).subarray(b * cout * hw, (b + 1) * cout * hw), cols, part, cout, kk, hw, false, true, 1);
+      for (let i = 0; i < part.length; i++) out[i] += part[i];
+    }
+    return new CpuStorage(out);
+  }
+
+  random(size: number, dist: RandomDistribution, seed: number, counter: number): Storage {
+    const out = newF32(size);
+    (dist === "uniform" ? fillUniform : fillNormal)(out, seed, counter);
+    return new CpuStorage(out);
+  }
+
+  sgdStep(param: Tensor, grad: Tensor, velocity: Tensor | null, o: SgdOptions): void {
+    const p = f32(param), g = f32(grad), v = velocity ? f32(velocity) : null;
+    const floor = o.floor ?? -Infinity;
+    for (let i = 0; i < p.length; i++) {
+      let step = g[i] + o.weightDecay * p[i];
+      if (v && o.momentum !== 0) step = v[i] = o.momentum * v[i] + step;
+      const next = p[i] - o.lr * step;
+      p[i] = next < floor ? floor : next;
+    }
+  }
+
+  adamStep(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamOptions): void {
+    const p = f32(param), g = f32(grad), mv = f32(m), vv = f32(v);
+    const c1 = 1 - o.beta1 ** o.step, c2 = 1 - o.beta2 ** o.step;
+    const floor = o.floor ?? -Infinity;
+    for (let i = 0; i < p.length; i++) {
+      mv[i] = o.beta1 * mv[i] + (1 - o.beta1) * g[i];
+      vv[i] = o.beta2 * vv[i] + (1 - o.beta2) * g[i] * g[i];
+      const update = mv[i] / c1 / (Math.sqrt(vv[i] / c2) + o.eps) + o.weightDecay * p[i];
+      const next = p[i] - o.lr * update;
+      p[i] = next < floor ? floor : next;
+    }
+  }
+}
+
+interface ConvGeometry extends Conv2dGeometry {
+  ho: number;
+  wo: number;
+}
+
+function convGeometry(h: number, w: number, kh: number, kw: number, g: Conv2dGeometry): ConvGeometry {
+  return {
+    ...g,
+    ho: Math.floor((h + 2 * g.padding - kh) / g.stride) + 1,
+    wo: Math.floor((w + 2 * g.padding - kw) / g.stride) + 1,
+  };
+}
+
+/** cols[(ci·kh + i)·kw + j, y·wo + x] = image[ci, y·s + i − p, x·s + j − p] (0 outside). */
+function im2col(
+  image: Float32Array,
+  cols: Float32Array,
+  cin: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  g: ConvGeometry,
+): void {
+  const hw = g.ho * g.wo;
+  for (let ci = 0; ci < cin; ci++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const row = ((ci * kh + i) * kw + j) * hw;
+        for (let y = 0; y < g.ho; y++) {
+          const sy = y * g.stride + i - g.padding;
+          for (let x = 0; x < g.wo; x++) {
+            const sx = x * g.stride + j - g.padding;
+            cols[row + y * g.wo + x] = sy >= 0 && sy < h && sx >= 0 && sx < w
+              ? image[(ci * h + sy) * w + sx]
+              : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: scatter-adds columns back into an image. */
+function col2im(
+  cols: Float32Array,
+  image: Float32Array,
+  cin: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  g: ConvGeometry,
+): void {
+  const hw = g.ho * g.wo;
+  for (let ci = 0; ci < cin; ci++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const row = ((ci * kh + i) * kw + j) * hw;
+        for (let y = 0; y < g.ho; y++) {
+          const sy = y * g.stride + i - g.padding;
+          if (sy < 0 || sy >= h) continue;
+          for (let x = 0; x < g.wo; x++) {
+            const sx = x * g.stride + j - g.padding;
+            if (sx >= 0 && sx < w) image[(ci * h + sy) * w + sx] += cols[row + y * g.wo + x];
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * What every layer exposes to the learning rules. A layer maps input streams to output streams; a
+ * single-stream layer uses only `p`. The rules never look inside a layer: they ask it for its cached
+ * pre-activations, turn the output error into a drive U (the learning signal at the pre-activations), and
+ * the layer turns the drive into parameter gradients (and, for backprop only, into the signal for the
+ * layer below).
+ */
+import type { Activation } from "../backend/backend.ts";
+import type { Tensor } from "../tensor.ts";
+
+/** Activity of one layer: the positive (excitatory) stream and, in dual-stream nets, the negative one. */
+export interface Streams {
+  p: Tensor;
+  n?: Tensor;
+}
+
+/** A trainable tensor. `dalean` weights are kept non-negative (clamped to the floor after every update). */
+export interface Param {
+  name: string;
+  value: Tensor;
+  dalean: boolean;
+}
+
+/** Descent direction for one parameter: the update is −lr · sign · grad. Shared tensors carry a sign. */
+export interface Grad {
+  tensor: Tensor;
+  sign: 1 | -1;
+}
+
+/** What a forward pass keeps for learning. */
+export interface LayerCache {
+  input: Streams;
+  /** Pre-activations Z per stream. */
+  pre: Streams;
+  /** Activations φ(Z) per stream. */
+  out: Streams;
+}
+
+export interface Layer {
+  readonly kind: string;
+  readonly dualStream: boolean;
+  /** Width of the layer's output as the error router sees it (units, or channels for conv layers). */
+  readonly units: number;
+  readonly activation: Activation;
+  readonly params: Param[];
+  forward(input: Streams): LayerCache;
+  /** Parameter gradients (descent directions, batch means) from the drive U at this layer's pre-activations. */
+  gradients(cache: LayerCache, drive: Streams): Grad[];
+  /** Backprop only: the gradient signal at this layer's input activations (before the previous φ'). */
+  backward(cache: LayerCache, drive: Streams): Streams;
+  /** Routed copy of a per-class signal S [B, C] at this layer's output shape (modulo routing, broadcast). */
+  route(signal: Tensor): Tensor;
+}
+
+export function disposeStreams(s: Streams | undefined): void {
+  s?.p.dispose();
+  s?.n?.dispose();
+}
+
+/** Releases what a forward pass cached, except the input (owned by the layer below or the caller). */
+export function disposeCache(cache: LayerCache): void {
+  disposeStreams(cache.pre);
+  disposeStreams(cache.out);
+}

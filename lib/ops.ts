@@ -1,0 +1,459 @@
+/**
+ * The tensor operations, backend-independent. Each function checks shapes, dtypes and liveness at the call
+ * and throws an error that names the op and the shapes, so a mistake never surfaces later as a NaN or a
+ * WebGPU validation message. Then it dispatches to the tensor's backend.
+ */
+import type {
+  Activation,
+  AdamOptions,
+  Backend,
+  BinaryOp,
+  Conv2dGeometry,
+  DType,
+  RandomDistribution,
+  ReduceOp,
+  SgdOptions,
+  UnaryOp,
+} from "./backend/backend.ts";
+import { Tensor } from "./tensor.ts";
+
+export type { Activation } from "./backend/backend.ts";
+
+const fmt = (t: Tensor) => `${t.dtype}[${t.shape.join(",")}]`;
+
+function fail(op: string, message: string, ...tensors: Tensor[]): never {
+  const shapes = tensors.length ? ` (${tensors.map(fmt).join(", ")})` : "";
+  throw new Error(`${op}: ${message}${shapes}`);
+}
+
+function live(op: string, ...tensors: (Tensor | undefined | null)[]): void {
+  const backend = tensors.find((t) => t)?.backend;
+  for (const t of tensors) {
+    if (!t) continue;
+    if (t.disposed) fail(op, `tensor #${t.id} [${t.shape}] was used after dispose()`);
+    if (t.backend !== backend) fail(op, "tensors live on different backends");
+  }
+}
+
+function need(op: string, t: Tensor, rank: number | null, dtype: DType | null, role: string): void {
+  if (rank !== null && t.rank !== rank) fail(op, `${role} must have rank ${rank}, got ${fmt(t)}`);
+  if (dtype !== null && t.dtype !== dtype) fail(op, `${role} must be ${dtype}, got ${fmt(t)}`);
+}
+
+function checkActivation(op: string, act: Activation): void {
+  if (act.kind === "sigmoid" && act.width !== undefined && !(act.width > 0)) {
+    fail(op, `sigmoid width u0 must be > 0, got ${act.width}`);
+  }
+}
+
+function wrap(
+  backend: Backend,
+  storage: ReturnType<Backend["alloc"]>,
+  shape: readonly number[],
+  dtype: DType = "f32",
+) {
+  return new Tensor(backend, storage, shape, dtype);
+}
+
+function asView2d(op: string, x: Tensor): [number, number] {
+  if (x.rank === 2) return [x.shape[0], x.shape[1]];
+  if (x.rank === 1) return [1, x.shape[0]];
+  return fail(op, "expects a 1-D or 2-D tensor", x);
+}
+
+// ---------------------------------------------------------------- creation
+
+/** Copies host data to the backend. */
+export function tensor(
+  backend: Backend,
+  data: Float32Array | Int32Array | number[],
+  shape: readonly number[],
+  dtype?: DType,
+): Tensor {
+  const kind: DType = dtype ?? (data instanceof Int32Array ? "i32" : "f32");
+  const array = Array.isArray(data)
+    ? (kind === "i32" ? Int32Array.from(data) : Float32Array.from(data))
+    : data;
+  if ((kind === "i32") !== (array instanceof Int32Array)) {
+    throw new Error(`tensor: data is ${array.constructor.name} but dtype is ${kind}`);
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`tensor: invalid shape [${shape}]`);
+  if (array.length !== size) {
+    throw new Error(`tensor: ${array.length} values do not fill shape [${shape}] (${size} elements)`);
+  }
+  return wrap(backend, backend.upload(array), shape, kind);
+}
+
+export function zeros(backend: Backend, shape: readonly number[], dtype: DType = "f32"): Tensor {
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`zeros: invalid shape [${shape}]`);
+  return wrap(backend, backend.alloc(shape.reduce((a, b) => a * b, 1), dtype), shape, dtype);
+}
+
+export function full(backend: Backend, shape: readonly number[], value: number): Tensor {
+  const z = zeros(backend, shape);
+  const out = affine(z, 0, value);
+  z.dispose();
+  return out;
+}
+
+/** Overwrites `dst` with host data of the same size (e.g. a fresh minibatch). */
+export function write(dst: Tensor, data: Float32Array | Int32Array): void {
+  live("write", dst);
+  if (data.length !== dst.size) fail("write", `${data.length} values for ${dst.size} elements`, dst);
+  if ((dst.dtype === "i32") !== (data instanceof Int32Array)) {
+    fail("write", `data is ${data.constructor.name}`, dst);
+  }
+  dst.backend.write(dst.storage, data);
+}
+
+export function clone(x: Tensor): Tensor {
+  live("clone", x);
+  return wrap(x.backend, x.backend.copy(x.storage, x.dtype), x.shape, x.dtype);
+}
+
+/**
+ * Counter-based random numbers (Philox-4x32-10): the same (seed, counter) gives the same values on every
+ * backend. Advance `counter` by the size drawn to get an independent stream.
+ */
+export function random(
+  backend: Backend,
+  shape: readonly number[],
+  dist: RandomDistribution,
+  seed: number,
+  counter = 0,
+): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new Error(`random: seed must be a 32-bit unsigned integer, got ${seed}`);
+  }
+  if (!Number.isInteger(counter) || counter < 0 || counter % 4 !== 0 || counter + size > 2 ** 40) {
+    throw new Error(`random: counter must be a non-negative multiple of 4 below 2^40, got ${counter}`);
+  }
+  return wrap(backend, backend.random(size, dist, seed, counter), shape);
+}
+
+// ---------------------------------------------------------------- dense algebra
+
+export interface MatmulArgs {
+  transA?: boolean;
+  transB?: boolean;
+  scale?: number;
+  bias?: Tensor;
+  activation?: Activation;
+}
+
+/** C = act(scale · op(A) · op(B) + bias), op = optional transpose. A, B 2-D f32; bias [n]. */
+export function matmul(a: Tensor, b: Tensor, args: MatmulArgs = {}): Tensor {
+  const op = "matmul";
+  live(op, a, b, args.bias);
+  need(op, a, 2, "f32", "A");
+  need(op, b, 2, "f32", "B");
+  const transA = args.transA ?? false, transB = args.transB ?? false;
+  const [m, ka] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  const label = `A${transA ? "ᵀ" : ""}·B${transB ? "ᵀ" : ""}`;
+  if (ka !== kb) fail(op, `inner dimensions differ for ${label}: ${ka} vs ${kb}`, a, b);
+  if (args.bias) {
+    need(op, args.bias, 1, "f32", "bias");
+    if (args.bias.shape[0] !== n) fail(op, `bias must have ${n} elements`, a, b, args.bias);
+  }
+  const activation = args.activation ?? { kind: "identity" };
+  checkActivation(op, activation);
+  const storage = a.backend.matmul(a, b, m, n, ka, {
+    transA,
+    transB,
+    scale: args.scale ?? 1,
+    bias: args.bias,
+    activation,
+  });
+  return wrap(a.backend, storage, [m, n]);
+}
+
+export function transpose(x: Tensor): Tensor {
+  live("transpose", x);
+  need("transpose", x, 2, null, "x");
+  return wrap(x.backend, x.backend.transpose(x, x.shape[0], x.shape[1]), [x.shape[1], x.shape[0]], x.dtype);
+}
+
+// ---------------------------------------------------------------- elementwise
+
+export function unary(op: UnaryOp, x: Tensor): Tensor {
+  live(op, x);
+  need(op, x, null, "f32", "x");
+  return wrap(x.backend, x.backend.unary(op, x), x.shape);
+}
+
+/** y = x · scale + shift. */
+export function affine(x: Tensor, scale: number, shift = 0): Tensor {
+  live("affine", x);
+  need("affine", x, null, "f32", "x");
+  if (!Number.isFinite(scale) || !Number.isFinite(shift)) {
+    fail("affine", `non-finite scale ${scale} or shift ${shift}`);
+  }
+  return wrap(x.backend, x.backend.affine(x, scale, shift), x.shape);
+}
+
+export const scale = (x: Tensor, s: number): Tensor => affine(x, s, 0);
+
+/** numpy broadcasting of two shapes; throws naming the op on mismatch. */
+export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1, db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`${op}: shapes [${a}] and [${b}] cannot be broadcast together`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  live(op, a, b);
+  need(op, a, null, "f32", "a");
+  need(op, b, null, "f32", "b");
+  if (Math.max(a.rank, b.rank) > 4) fail(op, "broadcasting supports rank <= 4", a, b);
+  const outShape = broadcastShapes(op, a.shape, b.shape);
+  return wrap(a.backend, a.backend.binary(op, a, b, outShape), outShape);
+}
+
+export const add = (a: Tensor, b: Tensor): Tensor => binary("add", a, b);
+export const sub = (a: Tensor, b: Tensor): Tensor => binary("sub", a, b);
+export const mul = (a: Tensor, b: Tensor): Tensor => binary("mul", a, b);
+export const div = (a: Tensor, b: Tensor): Tensor => binary("div", a, b);
+
+/** Clamps to [lo, hi]; `clampMin(x, 1e-4)` is the Dale floor. */
+export function clamp(x: Tensor, lo: number, hi: number): Tensor {
+  live("clamp", x);
+  need("clamp", x, null, "f32", "x");
+  if (!(lo <= hi)) fail("clamp", `lo ${lo} must be <= hi ${hi}`, x);
+  return wrap(x.backend, x.backend.clamp(x, lo, hi), x.shape);
+}
+
+export const clampMin = (x: Tensor, floor: number): Tensor => clamp(x, floor, Infinity);
+
+export function activation(act: Activation, x: Tensor): Tensor {
+  live("activation", x);
+  need("activation", x, null, "f32", "x");
+  checkActivation("activation", act);
+  return wrap(x.backend, x.backend.activation(act, x), x.shape);
+}
+
+/** φ'(z) at the pre-activation z. */
+export function activationGrad(act: Activation, z: Tensor): Tensor {
+  live("activationGrad", z);
+  need("activationGrad", z, null, "f32", "z");
+  checkActivation("activationGrad", act);
+  return wrap(z.backend, z.backend.activationGrad(act, z), z.shape);
+}
+
+// ---------------------------------------------------------------- reductions
+
+/**
+ * Reduces a 1-D or 2-D tensor. axis 0 reduces over rows (one value per column), axis 1 over columns
+ * (one per row), `null` over everything (a 1-element tensor). argmax returns i32.
+ */
+export function reduce(op: ReduceOp, x: Tensor, axis: 0 | 1 | null): Tensor {
+  live(op, x);
+  need(op, x, null, "f32", "x");
+  if (x.size === 0) fail(op, "cannot reduce an empty tensor", x);
+  const [rows, cols] = axis === null ? [1, x.size] : asView2d(op, x);
+  const ax = axis ?? 1;
+  const outShape = ax === 0 ? [cols] : [rows];
+  return wrap(x.backend, x.backend.reduce(op, x, rows, cols, ax), outShape, op === "argmax" ? "i32" : "f32");
+}
+
+export const sum = (x: Tensor, axis: 0 | 1 | null = null): Tensor => reduce("sum", x, axis);
+export const mean = (x: Tensor, axis: 0 | 1 | null = null): Tensor => reduce("mean", x, axis);
+export const argmax = (x: Tensor, axis: 0 | 1 = 1): Tensor => reduce("argmax", x, axis);
+
+/** Row-wise softmax (or log-softmax) of a 2-D tensor. */
+export function softmax(x: Tensor, log = false): Tensor {
+  const op = log ? "logSoftmax" : "softmax";
+  live(op, x);
+  need(op, x, 2, "f32", "x");
+  return wrap(x.backend, x.backend.softmax(x, x.shape[0], x.shape[1], log), x.shape);
+}
+
+export const logSoftmax = (x: Tensor): Tensor => softmax(x, true);
+
+// ---------------------------------------------------------------- indexing
+
+/** axis 0: rows x[idx[i], :] (minibatch sampling); axis 1: columns x[:, idx[j]] (modulo routing). */
+export function gather(x: Tensor, idx: Tensor, axis: 0 | 1): Tensor {
+  const op = "gather";
+  live(op, x, idx);
+  need(op, x, 2, null, "x");
+  need(op, idx, 1, "i32", "index");
+  const [rows, cols] = x.shape;
+  const out = axis === 0 ? [idx.shape[0], cols] : [rows, idx.shape[0]];
+  return wrap(x.backend, x.backend.gather(x, idx, rows, cols, axis), out, x.dtype);
+}
+
+/** Like `gather`, but checks every index against the bound on the host first (costs a read). */
+export async function gatherChecked(x: Tensor, idx: Tensor, axis: 0 | 1): Promise<Tensor> {
+  const bound = x.shape[axis];
+  const values = await idx.read();
+  const bad = values.findIndex((v) => v < 0 || v >= bound);
+  if (bad >= 0) {
+    fail("gather", `index ${values[bad]} at position ${bad} is out of range [0, ${bound})`, x, idx);
+  }
+  return gather(x, idx, axis);
+}
+
+/** Checks host-side indices before they are uploaded; the cheap way to reject bad indices at the call. */
+export function checkIndices(op: string, indices: Int32Array, bound: number): void {
+  for (let i = 0; i < indices.length; i++) {
+    if (indices[i] < 0 || indices[i] >= bound) {
+      throw new Error(`${op}: index ${indices[i]} at position ${i} is out of range [0, ${bound})`);
+    }
+  }
+}
+
+export function oneHot(labels: Tensor, classes: number): Tensor {
+  live("oneHot", labels);
+  need("oneHot", labels, 1, "i32", "labels");
+  if (!Number.isInteger(classes) || classes < 1) {
+    fail("oneHot", `classes must be a positive integer, got ${classes}`);
+  }
+  return wrap(labels.backend, labels.backend.oneHot(labels, classes), [labels.shape[0], classes]);
+}
+
+// ---------------------------------------------------------------- convolution
+
+function convOut(op: string, size: number, k: number, g: Conv2dGeometry): number {
+  const out = Math.floor((size + 2 * g.padding - k) / g.stride) + 1;
+  if (out < 1) fail(op, `kernel ${k} with padding ${g.padding} does not fit input ${size}`);
+  return out;
+}
+
+function checkGeometry(op: string, g: Conv2dGeometry): void {
+  if (!Number.isInteger(g.stride) || g.stride < 1) {
+    fail(op, `stride must be a positive integer, got ${g.stride}`);
+  }
+  if (!Number.isInteger(g.padding) || g.padding < 0) fail(op, `padding must be >= 0, got ${g.padding}`);
+}
+
+export interface Conv2dArgs {
+  stride?: number;
+  padding?: number;
+  bias?: Tensor;
+  activation?: Activation;
+}
+
+/** y = act(conv2d(x, w) + bias): x [N, Cin, H, W], w [Cout, Cin, KH, KW] → [N, Cout, Ho, Wo]. */
+export function conv2d(x: Tensor, w: Tensor, args: Conv2dArgs = {}): Tensor {
+  const op = "conv2d";
+  live(op, x, w, args.bias);
+  need(op, x, 4, "f32", "input");
+  need(op, w, 4, "f32", "kernel");
+  const g = { stride: args.stride ?? 1, padding: args.padding ?? 0 };
+  checkGeometry(op, g);
+  if (x.shape[1] !== w.shape[1]) {
+    fail(op, `input has ${x.shape[1]} channels, kernel expects ${w.shape[1]}`, x, w);
+  }
+  if (args.bias && (args.bias.rank !== 1 || args.bias.shape[0] !== w.shape[0])) {
+    fail(op, `bias must be [${w.shape[0]}]`, x, w, args.bias);
+  }
+  const activation = args.activation ?? { kind: "identity" };
+  checkActivation(op, activation);
+  const ho = convOut(op, x.shape[2], w.shape[2], g), wo = convOut(op, x.shape[3], w.shape[3], g);
+  const storage = x.backend.conv2d(x, w, { ...g, bias: args.bias, activation });
+  return wrap(x.backend, storage, [x.shape[0], w.shape[0], ho, wo]);
+}
+
+/** Input-side product of conv2d: the gradient with respect to its input. */
+export function conv2dInputGrad(
+  dy: Tensor,
+  w: Tensor,
+  inputShape: readonly number[],
+  geometry: Partial<Conv2dGeometry> = {},
+): Tensor {
+  const op = "conv2dInputGrad";
+  live(op, dy, w);
+  need(op, dy, 4, "f32", "dy");
+  need(op, w, 4, "f32", "kernel");
+  const g = { stride: geometry.stride ?? 1, padding: geometry.padding ?? 0 };
+  checkGeometry(op, g);
+  if (inputShape.length !== 4) fail(op, `input shape must have rank 4, got [${inputShape}]`);
+  const [n, cin, h, wd] = inputShape;
+  const expected = [n, w.shape[0], convOut(op, h, w.shape[2], g), convOut(op, wd, w.shape[3], g)];
+  if (cin !== w.shape[1] || expected.some((d, i) => d !== dy.shape[i])) {
+    fail(op, `dy must be [${expected}] for input [${inputShape}]`, dy, w);
+  }
+  return wrap(dy.backend, dy.backend.conv2dInputGrad(dy, w, inputShape, g), inputShape);
+}
+
+/** Weight-update correlation of conv2d: the gradient with respect to its kernel. */
+export function conv2dWeightGrad(
+  x: Tensor,
+  dy: Tensor,
+  weightShape: readonly number[],
+  geometry: Partial<Conv2dGeometry> = {},
+): Tensor {
+  const op = "conv2dWeightGrad";
+  live(op, x, dy);
+  need(op, x, 4, "f32", "input");
+  need(op, dy, 4, "f32", "dy");
+  const g = { stride: geometry.stride ?? 1, padding: geometry.padding ?? 0 };
+  checkGeometry(op, g);
+  if (weightShape.length !== 4) fail(op, `weight shape must have rank 4, got [${weightShape}]`);
+  const [cout, cin, kh, kw] = weightShape;
+  const expected = [x.shape[0], cout, convOut(op, x.shape[2], kh, g), convOut(op, x.shape[3], kw, g)];
+  if (cin !== x.shape[1] || expected.some((d, i) => d !== dy.shape[i])) {
+    fail(op, `dy must be [${expected}] for kernel [${weightShape}]`, x, dy);
+  }
+  return wrap(x.backend, x.backend.conv2dWeightGrad(x, dy, weightShape, g), weightShape);
+}
+
+// ---------------------------------------------------------------- optimizer kernels
+
+function checkSameShape(op: string, a: Tensor, b: Tensor, role: string): void {
+  if (a.size !== b.size || a.shape.some((d, i) => d !== b.shape[i])) fail(op, `${role} shape differs`, a, b);
+}
+
+/** In place: param ← param − lr·(grad + wd·param) with optional momentum, then the optional floor clamp. */
+export function sgdStep(
+  param: Tensor,
+  grad: Tensor,
+  velocity: Tensor | null,
+  o: Partial<SgdOptions> & { lr: number },
+) {
+  const op = "sgdStep";
+  live(op, param, grad, velocity);
+  checkSameShape(op, param, grad, "grad");
+  if (velocity) checkSameShape(op, param, velocity, "velocity");
+  const momentum = o.momentum ?? 0;
+  if (momentum !== 0 && !velocity) fail(op, "momentum needs a velocity tensor", param);
+  param.backend.sgdStep(param, grad, velocity, {
+    lr: o.lr,
+    momentum,
+    weightDecay: o.weightDecay ?? 0,
+    floor: o.floor ?? null,
+  });
+}
+
+/** In place Adam (decoupled weight decay, AdamW-style when weightDecay > 0), then the optional floor clamp. */
+export function adamStep(
+  param: Tensor,
+  grad: Tensor,
+  m: Tensor,
+  v: Tensor,
+  o: Partial<AdamOptions> & { lr: number; step: number },
+) {
+  const op = "adamStep";
+  live(op, param, grad, m, v);
+  for (const [t, role] of [[grad, "grad"], [m, "m"], [v, "v"]] as const) checkSameShape(op, param, t, role);
+  if (!Number.isInteger(o.step) || o.step < 1) fail(op, `step must be an integer >= 1, got ${o.step}`);
+  param.backend.adamStep(param, grad, m, v, {
+    lr: o.lr,
+    beta1: o.beta1 ?? 0.9,
+    beta2: o.beta2 ?? 0.999,
+    eps: o.eps ?? 1e-8,
+    step: o.step,
+    weightDecay: o.weightDecay ?? 0,
+    floor: o.floor ?? null,
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * Optimizers apply a layer's gradients with one fused kernel per parameter, and the Dale clamp in the same
+ * kernel: Dalean parameters end every step at or above `floor` (1e-4 for classification, 0 for RL).
+ * Shared gradients carry a sign (W_pp and W_np of a first layer); both optimizers are odd in the gradient,
+ * so the sign is folded into the learning rate (and into weight decay, which must not flip).
+ */
+import * as ops from "../ops.ts";
+import type { Tensor } from "../tensor.ts";
+import type { Grad, Param } from "../nn/layer.ts";
+
+export interface Optimizer {
+  readonly kind: "sgd" | "adam";
+  /** Applies one update with the learning rate scaled by `lrScale` (per-layer multipliers, schedules). */
+  step(params: Param[], grads: Grad[], lrScale: number): void;
+  /** Tensors of optimizer state, keyed for checkpoints. */
+  state(): Map<string, Tensor>;
+  /** Count of steps taken (Adam's bias correction); restored from checkpoints. */
+  steps: number;
+  dispose(): void;
+}
+
+export interface SgdConfig {
+  lr: number;
+  momentum?: number;
+  weightDecay?: number;
+  /** Dale floor; null disables clamping even for Dalean parameters (the non-Dalean ablation). */
+  floor: number | null;
+}
+
+function keyedState(state: Map<Param, Tensor[]>, names: string[]): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  let i = 0;
+  for (const tensors of state.values()) {
+    tensors.forEach((t, k) => out.set(`${names[k]}.${i}`, t));
+    i++;
+  }
+  return out;
+}
+
+export class Sgd implements Optimizer {
+  readonly kind = "sgd";
+  steps = 0;
+  readonly #velocity = new Map<Param, Tensor[]>();
+  constructor(readonly config: SgdConfig) {}
+
+  step(params: Param[], grads: Grad[], lrScale: number): void {
+    const momentum = this.config.momentum ?? 0, wd = this.config.weightDecay ?? 0;
+    params.forEach((param, i) => {
+      const g = grads[i];
+      let velocity: Tensor | null = null;
+      if (momentum !== 0) {
+        if (!this.#velocity.has(param)) {
+          this.#velocity.set(param, [ops.zeros(param.value.backend, param.value.shape)]);
+        }
+        velocity = this.#velocity.get(param)![0];
+      }
+      ops.sgdStep(param.value, g.tensor, velocity, {
+        lr: this.config.lr * lrScale * g.sign,
+        momentum,
+        weightDecay: wd * g.sign,
+        floor: param.dalean ? this.config.floor : null,
+      });
+    });
+    this.steps++;
+  }
+
+  state(): Map<string, Tensor> {
+    return keyedState(this.#velocity, ["velocity"]);
+  }
+
+  dispose(): void {
+    for (const ts of this.#velocity.values()) ts.forEach((t) => t.dispose());
+  }
+}
+
+export interface AdamConfig {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+  floor: number | null;
+}
+
+export class Adam implements Optimizer {
+  readonly kind = "adam";
+  steps = 0;
+  readonly #moments = new Map<Param, Tensor[]>();
+  constructor(readonly config: AdamConfig) {}
+
+  step(params: Param[], grads: Grad[], lrScale: number): void {
+    this.steps++;
+    const wd = this.config.weightDecay ?? 0;
+    params.forEach((param, i) => {
+      const g = grads[i];
+      if (!this.#moments.has(param)) {
+        const { backend, shape } = param.value;
+        this.#moments.set(param, [ops.zeros(backend, shape), ops.zeros(backend, shape)]);
+      }
+      const [m, v] = this.#moments.get(param)!;
+      ops.adamStep(param.value, g.tensor, m, v, {
+        lr: this.config.lr * lrScale * g.sign,
+        beta1: this.config.beta1,
+        beta2: this.config.beta2,
+        eps: this.config.eps,
+        step: this.steps,
+        weightDecay: wd * g.sign,
+        floor: param.dalean ? this.config.floor : null,
+      });
+    });
+  }
+
+  state(): Map<string, Tensor> {
+    return keyedState(this.#moments, ["m", "v"]);
+  }
+
+  dispose(): void {
+    for (const ts of this.#moments.values()) ts.forEach((t) => t.dispose());
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Direct Feedback Alignment (Nøkland 2016): each hidden layer receives the output error through a fixed
+ * random matrix, U_l = (S B_l) ⊙ φ'(Z_l), B_l ~ U(−1/√H_l, 1/√H_l) of shape [C, H_l]. The output layer gets
+ * its true error. On a dual-stream net the n stream receives −S B_l, as in ED.
+ */
+import type { Backend } from "../backend/backend.ts";
+import * as ops from "../ops.ts";
+import type { Tensor } from "../tensor.ts";
+import { symmetricUniformInit } from "../nn/init.ts";
+import type { Layer, LayerCache, Streams } from "../nn/layer.ts";
+import type { LearningRule, OutputError } from "./rule.ts";
+import { directDrive, outputDrive } from "./rule.ts";
+
+export class DirectFeedbackAlignment implements LearningRule {
+  readonly name = "dfa";
+  readonly feedback: Tensor[];
+
+  constructor(backend: Backend, layers: Layer[], classes: number, seed: number) {
+    this.feedback = layers.slice(0, -1).map((layer, l) =>
+      symmetricUniformInit(backend, [classes, layer.units], 1 / Math.sqrt(layer.units), seed ^ 0xdfa, l)
+    );
+  }
+
+  drives(layers: Layer[], caches: LayerCache[], error: OutputError): Streams[] {
+    const last = layers.length - 1;
+    return layers.map((layer, l) => {
+      if (l === last) return outputDrive(layer, caches[l], error, "opposite");
+      using projected = ops.matmul(error.signal, this.feedback[l]);
+      return directDrive(layer, caches[l], projected);
+    });
+  }
+
+  dispose(): void {
+    this.feedback.forEach((b) => b.dispose());
+  }
+}

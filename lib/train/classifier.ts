@@ -1,0 +1,186 @@
+/**
+ * One classification learner: a network, a learning rule and an optimizer, with the training step written
+ * as the loop every rule shares:
+ *
+ *   forward → output error S (one-vs-all, optionally batch-centered) → drives U_l = rule(S, caches)
+ *   → gradients from drives → optimizer step with the Dale clamp
+ *
+ * Metrics accumulate on the device and are read back once per epoch.
+ */
+import type { Backend } from "../backend/backend.ts";
+import * as ops from "../ops.ts";
+import { readAll, type Tensor } from "../tensor.ts";
+import { Network } from "../nn/network.ts";
+import { disposeCache, disposeStreams } from "../nn/layer.ts";
+import type { LearningRule } from "../rules/rule.ts";
+import { ErrorDiffusion } from "../rules/ed.ts";
+import { DirectFeedbackAlignment } from "../rules/dfa.ts";
+import { Backprop } from "../rules/bp.ts";
+import { Adam, type Optimizer, Sgd } from "../optim/optimizer.ts";
+import type { RuleSettings } from "./variants.ts";
+
+export interface ClassifierOptions {
+  inputs: number;
+  hidden: number[];
+  classes: number;
+  settings: RuleSettings;
+  optimizer: { kind: "sgd" | "adam"; lr: number; momentum?: number; weightDecay?: number };
+  /** Learning-rate multiplier per layer (hidden layers first, output last); defaults to 1 each. */
+  lrMultipliers?: number[];
+  seed: number;
+}
+
+/** Sums kept on the device over an epoch. */
+interface Accumulators {
+  loss: Tensor;
+  correct: Tensor;
+  drive: Tensor[];
+  steps: number;
+  samples: number;
+}
+
+export interface EpochTrainMetrics {
+  loss: number;
+  accuracy: number;
+  /** Mean |U_p| per layer, first layer first: the gradient attenuation measure. */
+  meanDrive: number[];
+}
+
+export class Classifier {
+  readonly net: Network;
+  readonly rule: LearningRule;
+  readonly optimizer: Optimizer;
+  readonly lrMultipliers: number[];
+  #acc: Accumulators | null = null;
+
+  constructor(readonly backend: Backend, readonly options: ClassifierOptions) {
+    const s = options.settings;
+    const width = (w: number) => s.uniformWidth ?? w;
+    const hiddenActivation = options.hidden.map(() =>
+      s.hiddenKind === "sigmoid"
+        ? { kind: "sigmoid" as const, width: width(s.hiddenWidth) }
+        : { kind: s.hiddenKind }
+    );
+    this.net = new Network(backend, {
+      inputs: options.inputs,
+      hidden: options.hidden,
+      classes: options.classes,
+      dualStream: s.dualStream,
+      hiddenActivation,
+      outputActivation: { kind: "sigmoid", width: width(s.outputWidth) },
+      excitatoryScale: s.asymmetricInit ? 1.5 : 1,
+      inhibitoryScale: s.asymmetricInit ? 0.5 : 1,
+      seed: options.seed,
+    });
+    this.rule = s.rule === "ed"
+      ? new ErrorDiffusion()
+      : s.rule === "dfa"
+      ? new DirectFeedbackAlignment(backend, this.net.layers, options.classes, options.seed)
+      : new Backprop();
+    const floor = s.dualStream ? s.floor : null;
+    const o = options.optimizer;
+    this.optimizer = o.kind === "adam"
+      ? new Adam({ lr: o.lr, weightDecay: o.weightDecay, floor })
+      : new Sgd({ lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay, floor });
+    const layers = this.net.layers.length;
+    this.lrMultipliers = options.lrMultipliers ?? new Array(layers).fill(1);
+    if (this.lrMultipliers.length !== layers) {
+      throw new Error(`Classifier: ${this.lrMultipliers.length} lr multipliers for ${layers} layers`);
+    }
+  }
+
+  /** One minibatch: x [B, inputs], targets one-hot [B, C]. `lrScale` carries the schedule. */
+  trainStep(x: Tensor, targets: Tensor, lrScale = 1): void {
+    const { net, rule, optimizer } = this;
+    const caches = net.forward(x);
+    const output = caches[caches.length - 1].out.p;
+    const error = ops.sub(targets, output); // one-vs-all: target − output
+    let signal = error;
+    if (this.options.settings.centering) {
+      using classMean = ops.mean(error, 0);
+      signal = ops.sub(error, classMean); // per-class batch mean removed
+    }
+    const drives = rule.drives(net.layers, caches, { signal, loss: this.options.settings.loss });
+    this.#accumulate(error, output, targets, drives.map((d) => d.p));
+    net.layers.forEach((layer, l) => {
+      const grads = layer.gradients(caches[l], drives[l]);
+      optimizer.step(layer.params, grads, lrScale * this.lrMultipliers[l]);
+      grads.forEach((g) => g.tensor.dispose());
+    });
+    drives.forEach(disposeStreams);
+    caches.forEach(disposeCache);
+    if (signal !== error) signal.dispose();
+    error.dispose();
+  }
+
+  #accumulate(error: Tensor, output: Tensor, targets: Tensor, drives: Tensor[]): void {
+    const acc = this.#acc ??= {
+      loss: ops.zeros(this.backend, [1]),
+      correct: ops.zeros(this.backend, [1]),
+      drive: drives.map(() => ops.zeros(this.backend, [1])),
+      steps: 0,
+      samples: 0,
+    };
+    const swap = (old: Tensor, next: Tensor) => (old.dispose(), next);
+    using sq = ops.reduce("sumsq", error, null);
+    acc.loss = swap(acc.loss, ops.add(acc.loss, sq));
+    using hits = countCorrect(output, targets);
+    acc.correct = swap(acc.correct, ops.add(acc.correct, hits));
+    drives.forEach((u, l) => {
+      using magnitude = ops.unary("abs", u);
+      using m = ops.mean(magnitude, null);
+      acc.drive[l] = swap(acc.drive[l], ops.add(acc.drive[l], m));
+    });
+    acc.steps++;
+    acc.samples += output.shape[0];
+  }
+
+  /** Reads and resets the epoch's training metrics (one device synchronisation). */
+  async takeTrainMetrics(): Promise<EpochTrainMetrics> {
+    const acc = this.#acc;
+    if (!acc) return { loss: NaN, accuracy: NaN, meanDrive: [] };
+    this.#acc = null;
+    const values = await readAll([acc.loss, acc.correct, ...acc.drive]);
+    [acc.loss, acc.correct, ...acc.drive].forEach((t) => t.dispose());
+    return {
+      loss: values[0][0] / (2 * acc.samples),
+      accuracy: values[1][0] / acc.samples,
+      meanDrive: values.slice(2).map((v) => v[0] / acc.steps),
+    };
+  }
+
+  /** Accuracy on a whole dataset kept on the host, evaluated in chunks with one read at the end. */
+  async evaluate(images: Float32Array, labels: Int32Array, batch = 1000): Promise<number> {
+    const n = labels.length, d = this.options.inputs;
+    let correct = ops.zeros(this.backend, [1]);
+    for (let start = 0; start < n; start += batch) {
+      const end = Math.min(n, start + batch);
+      using x = ops.tensor(this.backend, images.subarray(start * d, end * d), [end - start, d]);
+      using y = ops.tensor(this.backend, labels.subarray(start, end), [end - start]);
+      using targets = ops.oneHot(y, this.options.classes);
+      using output = this.net.predict(x);
+      using hits = countCorrect(output, targets);
+      const next = ops.add(correct, hits);
+      correct.dispose();
+      correct = next;
+    }
+    const total = (await correct.read())[0];
+    correct.dispose();
+    return total / n;
+  }
+
+  dispose(): void {
+    this.net.dispose();
+    this.rule.dispose?.();
+    this.optimizer.dispose();
+  }
+}
+
+/** Number of rows whose largest output sits on the target class (ties count once per tied class). */
+export function countCorrect(output: Tensor, targets: Tensor): Tensor {
+  using rowMax = ops.reduce("max", output, 1);
+  using column = rowMax.reshape([output.shape[0], 1]);
+  using isMax = ops.binary("ge", output, column);
+  using hits = ops.mul(isMax, targets);
+  return ops.sum(hits, null);
+}
