@@ -1,0 +1,95 @@
+/**
+ * Ant environment throughput: our engine (1 env and 2048 batched envs, one core) versus MuJoCo's WASM build
+ * stepping Brax's ant.xml. One env step = 5 physics substeps (dt 0.05 s) for both.
+ *
+ *   deno bench -A bench/locomotion_bench.ts
+ *
+ * Besides deno bench's per-iteration table, a summary in env steps per second is printed first.
+ */
+
+import loadMujoco from "mujoco-js";
+import { makeAnt } from "../envs/locomotion/mod.ts";
+
+const BATCH = 2048;
+const N_FRAMES = 5;
+
+function randomActions(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+// Our Ant.
+const single = makeAnt();
+single.reset(0, 1);
+const singleActs = Array.from({ length: 64 }, (_, i) => randomActions(8, i + 1));
+let singleT = 0;
+const stepSingle = () => single.step(singleActs[singleT++ & 63]);
+
+const batch = makeAnt();
+batch.reset(0, BATCH);
+const batchActs = [randomActions(BATCH * 8, 7), randomActions(BATCH * 8, 8)];
+let batchT = 0;
+const stepBatch = () => batch.step(batchActs[batchT++ & 1]);
+
+// MuJoCo WASM on Brax's ant.xml (reference data; not shipped).
+// deno-lint-ignore no-explicit-any
+const mj: any = await loadMujoco();
+mj.FS.mkdir("/bench");
+mj.FS.writeFile(
+  "/bench/ant.xml",
+  Deno.readTextFileSync(new URL("../../shared/data/brax-mjcf/ant.xml", import.meta.url)),
+);
+const mjModel = mj.MjModel.loadFromXML("/bench/ant.xml");
+const mjData = new mj.MjData(mjModel);
+const init = [0, 0, 0.55, 1, 0, 0, 0, 0, 1, 0, -1, 0, -1, 0, 1];
+const mjReset = () => {
+  mj.mj_resetData(mjModel, mjData);
+  for (let i = 0; i < init.length; i++) mjData.qpos[i] = init[i];
+};
+mjReset();
+let mjT = 0, mjSteps = 0;
+const stepMujoco = () => {
+  const a = singleActs[mjT++ & 63];
+  for (let i = 0; i < 8; i++) mjData.ctrl[i] = a[i];
+  for (let k = 0; k < N_FRAMES; k++) mj.mj_step(mjModel, mjData);
+  const z = mjData.qpos[2];
+  if (z < 0.2 || z > 1 || ++mjSteps >= 1000) {
+    mjReset();
+    mjSteps = 0;
+  }
+};
+
+function rate(fn: () => unknown, envsPerCall: number, seconds: number): number {
+  for (let i = 0; i < 3; i++) fn();
+  const t0 = performance.now();
+  let calls = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    fn();
+    calls++;
+  }
+  return (calls * envsPerCall) / ((performance.now() - t0) / 1000);
+}
+
+const ours1 = rate(stepSingle, 1, 1.5);
+const oursB = rate(stepBatch, BATCH, 3);
+const ref = rate(stepMujoco, 1, 1.5);
+console.log(
+  `Ant env steps/s (1 core): ours 1 env ${ours1.toFixed(0)}, ours ${BATCH} envs ${oursB.toFixed(0)}, ` +
+    `MuJoCo WASM ${ref.toFixed(0)} (${(ref * N_FRAMES).toFixed(0)} mj_step/s); ` +
+    `ours/MuJoCo ${(ours1 / ref).toFixed(2)}x (1 env), ${(oursB / ref).toFixed(2)}x (batched)`,
+);
+
+Deno.bench({ name: "ant: ours, 1 env, one env step", group: "ant", baseline: true }, () => {
+  stepSingle();
+});
+Deno.bench({ name: "ant: MuJoCo WASM, one env step (5 x mj_step)", group: "ant" }, () => {
+  stepMujoco();
+});
+Deno.bench({ name: `ant: ours, ${BATCH} envs, one batched step`, n: 10, warmup: 1 }, () => {
+  stepBatch();
+});

@@ -1,0 +1,34 @@
+/**
+ * Ant (Brax v2, generalized backend): 27-d observation `q[2:] ++ qd`, 8 actions in [-1, 1] (gear 150),
+ * reward `vx_torso + 1 - 0.5 |a|^2`, terminate when torso z leaves [0.2, 1.0], dt = 0.01 * 5.
+ */
+
+import { LocomotionEnv, type LocomotionSpec } from "./env.ts";
+
+export const ANT_SPEC: LocomotionSpec = {
+  name: "ant",
+  asset: "ant.xml",
+  nFrames: 5,
+  obsSize: 27,
+  obsQStart: 2,
+  initQ: (m) => {
+    const init = m.numeric.get("init_qpos");
+    if (!init || init.length !== m.nq) {
+      throw new Error("ant.xml needs a custom numeric init_qpos of length nq");
+    }
+    return Float64Array.from(init);
+  },
+  resetNoise: 0.1,
+  qdNoise: "normal",
+  forwardWeight: 1,
+  forward: "torso",
+  ctrlCostWeight: 0.5,
+  healthyReward: 1,
+  healthyZ: [0.2, 1.0],
+  rescaleActions: false,
+};
+
+/** Creates a batched Ant environment (call reset(seed, numEnvs) next). */
+export function makeAnt(): LocomotionEnv {
+  return new LocomotionEnv(ANT_SPEC);
+}

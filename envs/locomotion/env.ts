@@ -1,0 +1,217 @@
+/**
+ * Batched locomotion environments over struct-of-arrays state, with Brax's training wrappers built in:
+ * 1000-step episodes with a truncation flag, and auto-reset of a finished environment to its own first
+ * sampled state (Brax's AutoResetWrapper does not resample). One physics workspace serves all environments.
+ */
+
+import { PhysicsExplodedError } from "./physics/errors.ts";
+import { loadMjcf } from "./physics/mjcf.ts";
+import type { Model } from "./physics/model.ts";
+import { Pipeline } from "./physics/pipeline.ts";
+import { ResetRng } from "./rng.ts";
+
+/** Per-environment description (obs layout, reward, termination, reset noise). */
+export interface LocomotionSpec {
+  name: string;
+  /** File name under envs/locomotion/assets. */
+  asset: string;
+  nFrames: number;
+  obsSize: number;
+  /** First q index in the observation (Brax excludes the root x, or x and y). */
+  obsQStart: number;
+  /** Initial q (defaults to the model's qpos0). */
+  initQ?: (m: Model) => Float64Array;
+  resetNoise: number;
+  /** Velocity noise: `scale * N(0,1)` ("normal") or `U(-scale, scale)` ("uniform"). */
+  qdNoise: "normal" | "uniform";
+  forwardWeight: number;
+  /** Forward progress of the torso link origin or of the whole-body COM. */
+  forward: "torso" | "com";
+  ctrlCostWeight: number;
+  healthyReward: number;
+  /** Terminate when the torso z leaves this range (none: never terminate). */
+  healthyZ?: [number, number];
+  /** Map actions from [-1, 1] onto each actuator's ctrlrange before physics and ctrl cost. */
+  rescaleActions: boolean;
+  /** Writes extra observation entries (after q and qd) for env `e`; `ctrl` is the applied control. */
+  extraObs?: (
+    env: LocomotionEnv,
+    out: Float32Array,
+    offset: number,
+    ctrl: ArrayLike<number>,
+    co: number,
+  ) => void;
+}
+
+export interface StepResult {
+  obs: Float32Array;
+  rewards: Float32Array;
+  dones: Float32Array;
+  truncations: Float32Array;
+}
+
+export const EPISODE_LENGTH = 1000;
+
+function readAsset(file: string): string {
+  return Deno.readTextFileSync(new URL(`./assets/${file}`, import.meta.url));
+}
+
+export class LocomotionEnv {
+  readonly model: Model;
+  readonly pipeline: Pipeline;
+  readonly obsSize: number;
+  readonly actionSize: number;
+  /** Seconds per env step (timestep * nFrames). */
+  readonly dt: number;
+  numEnvs = 0;
+  q = new Float64Array(0);
+  qd = new Float64Array(0);
+  /** First sampled state per env (auto-reset target). */
+  q0 = new Float64Array(0);
+  qd0 = new Float64Array(0);
+  obs = new Float32Array(0);
+  obs0 = new Float32Array(0);
+  rewards = new Float32Array(0);
+  dones = new Float32Array(0);
+  truncations = new Float32Array(0);
+  /** Steps taken in the current episode per env. */
+  steps = new Int32Array(0);
+  /** Total env steps since reset (for error reports). */
+  totalSteps = 0;
+  private ctrl = new Float64Array(0);
+  private prevX = new Float64Array(0);
+  private readonly initQ: Float64Array;
+  private readonly zeroCtrl: Float64Array;
+
+  constructor(readonly spec: LocomotionSpec, model?: Model) {
+    this.model = model ?? loadMjcf(readAsset(spec.asset));
+    this.pipeline = new Pipeline(this.model);
+    this.obsSize = spec.obsSize;
+    this.actionSize = this.model.nu;
+    this.dt = this.model.timestep * spec.nFrames;
+    this.initQ = spec.initQ ? spec.initQ(this.model) : Float64Array.from(this.model.qpos0);
+    this.zeroCtrl = new Float64Array(this.model.nu);
+  }
+
+  /** Samples `numEnvs` initial states from `seed` and returns their observations. */
+  reset(seed: number, numEnvs: number): Float32Array {
+    if (!Number.isInteger(numEnvs) || numEnvs < 1) {
+      throw new Error(`numEnvs must be a positive integer: ${numEnvs}`);
+    }
+    const m = this.model, s = this.spec;
+    const { nq, nv, nu } = m;
+    this.numEnvs = numEnvs;
+    this.q = new Float64Array(numEnvs * nq);
+    this.qd = new Float64Array(numEnvs * nv);
+    this.obs = new Float32Array(numEnvs * this.obsSize);
+    this.rewards = new Float32Array(numEnvs);
+    this.dones = new Float32Array(numEnvs);
+    this.truncations = new Float32Array(numEnvs);
+    this.steps = new Int32Array(numEnvs);
+    this.ctrl = new Float64Array(numEnvs * nu);
+    this.prevX = new Float64Array(numEnvs);
+    this.totalSteps = 0;
+    const rng = new ResetRng(seed);
+    const noise = s.resetNoise;
+    for (let e = 0; e < numEnvs; e++) {
+      for (let i = 0; i < nq; i++) this.q[e * nq + i] = this.initQ[i] + noise * (2 * rng.uniform() - 1);
+      for (let i = 0; i < nv; i++) {
+        this.qd[e * nv + i] = s.qdNoise === "normal" ? noise * rng.normal() : noise * (2 * rng.uniform() - 1);
+      }
+      this.observe(e, this.zeroCtrl, 0);
+    }
+    this.q0 = this.q.slice();
+    this.qd0 = this.qd.slice();
+    this.obs0 = this.obs.slice();
+    return this.obs;
+  }
+
+  /** Steps every env with `actions` (numEnvs * actionSize, in [-1, 1]); finished envs auto-reset. */
+  step(actions: Float32Array | Float64Array): StepResult {
+    const m = this.model, s = this.spec, n = this.numEnvs, nu = m.nu;
+    if (n === 0) throw new Error("call reset(seed, numEnvs) before step()");
+    if (actions.length !== n * nu) {
+      throw new Error(`actions has length ${actions.length}, expected numEnvs*actionSize = ${n * nu}`);
+    }
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i];
+      if (!Number.isFinite(a)) {
+        throw new Error(`non-finite action ${a} at env ${Math.floor(i / nu)}, index ${i % nu}`);
+      }
+    }
+    const ctrl = this.ctrl;
+    if (s.rescaleActions) {
+      for (let e = 0; e < n; e++) {
+        for (let a = 0; a < nu; a++) {
+          const lo = m.actCtrlRange[a * 2], hi = m.actCtrlRange[a * 2 + 1];
+          ctrl[e * nu + a] = (actions[e * nu + a] + 1) * (hi - lo) * 0.5 + lo;
+        }
+      }
+    } else {
+      for (let i = 0; i < n * nu; i++) ctrl[i] = actions[i];
+    }
+    const { nq, nv } = m;
+    const obsSize = this.obsSize;
+    for (let e = 0; e < n; e++) {
+      const x0 = this.prevX[e];
+      if (!this.pipeline.stepEnv(this.q, this.qd, ctrl, e, s.nFrames)) {
+        throw new PhysicsExplodedError(
+          "simulation state became non-finite or exceeded |qd| > 1e6",
+          e,
+          this.steps[e] + 1,
+        );
+      }
+      const torsoZ = this.observe(e, ctrl, e * nu);
+      let cost = 0;
+      for (let a = 0; a < nu; a++) cost += ctrl[e * nu + a] * ctrl[e * nu + a];
+      const vx = (this.prevX[e] - x0) / this.dt;
+      let done = 0;
+      if (s.healthyZ && (torsoZ < s.healthyZ[0] || torsoZ > s.healthyZ[1])) done = 1;
+      this.rewards[e] = s.forwardWeight * vx + s.healthyReward - s.ctrlCostWeight * cost;
+      const steps = ++this.steps[e];
+      let trunc = 0;
+      if (steps >= EPISODE_LENGTH) {
+        trunc = 1 - done;
+        done = 1;
+      }
+      this.dones[e] = done;
+      this.truncations[e] = trunc;
+      if (done) {
+        // Auto-reset to this env's first sampled state.
+        for (let i = 0; i < nq; i++) this.q[e * nq + i] = this.q0[e * nq + i];
+        for (let i = 0; i < nv; i++) this.qd[e * nv + i] = this.qd0[e * nv + i];
+        for (let i = 0; i < obsSize; i++) this.obs[e * obsSize + i] = this.obs0[e * obsSize + i];
+        this.prevX[e] = this.forwardX(e);
+        this.steps[e] = 0;
+      }
+    }
+    this.totalSteps++;
+    return { obs: this.obs, rewards: this.rewards, dones: this.dones, truncations: this.truncations };
+  }
+
+  /** x coordinate used by the forward reward for env e (runs kinematics on its state). */
+  private forwardX(e: number): number {
+    const ws = this.pipeline.ws;
+    if (this.spec.forward === "com") {
+      this.pipeline.dynamicsOf(this.q, this.qd, e);
+      return ws.rootCom[0];
+    }
+    this.pipeline.kinematicsOf(this.q, this.qd, e);
+    return ws.xpos[0];
+  }
+
+  /** Writes env e's observation, updates prevX and returns the torso z. */
+  private observe(e: number, ctrl: ArrayLike<number>, co: number): number {
+    const m = this.model, s = this.spec;
+    const ws = this.pipeline.ws;
+    if (s.extraObs || s.forward === "com") this.pipeline.dynamicsOf(this.q, this.qd, e);
+    else this.pipeline.kinematicsOf(this.q, this.qd, e);
+    this.prevX[e] = s.forward === "com" ? ws.rootCom[0] : ws.xpos[0];
+    const out = this.obs;
+    let o = e * this.obsSize;
+    for (let i = s.obsQStart; i < m.nq; i++) out[o++] = this.q[e * m.nq + i];
+    for (let i = 0; i < m.nv; i++) out[o++] = this.qd[e * m.nv + i];
+    if (s.extraObs) s.extraObs(this, out, o, ctrl, co);
+    return ws.xpos[2];
+  }
+}

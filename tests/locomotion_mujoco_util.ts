@@ -1,0 +1,119 @@
+/**
+ * Test helpers that drive MuJoCo's official WASM build (npm mujoco-js) as the reference engine for the
+ * locomotion physics. Brax's own MJCF files (shared/data/brax-mjcf) are loaded into MuJoCo; the project's
+ * own files are loaded into our engine.
+ */
+
+import loadMujoco from "mujoco-js";
+import { loadMjcf } from "../envs/locomotion/physics/mjcf.ts";
+import type { Model } from "../envs/locomotion/physics/model.ts";
+
+// deno-lint-ignore no-explicit-any
+export type Mj = any;
+
+let mjPromise: Promise<Mj> | undefined;
+
+/** The MuJoCo WASM module (loaded once). */
+export function mujoco(): Promise<Mj> {
+  if (!mjPromise) {
+    mjPromise = (async () => {
+      const mj = await loadMujoco();
+      mj.FS.mkdir("/models");
+      return mj;
+    })();
+  }
+  return mjPromise;
+}
+
+export const MODELS = ["ant", "half_cheetah", "humanoid"] as const;
+export type ModelName = typeof MODELS[number];
+
+const braxDir = new URL("../../shared/data/brax-mjcf/", import.meta.url);
+const ownDir = new URL("../envs/locomotion/assets/", import.meta.url);
+
+/** Loads Brax's XML for `name` into MuJoCo: returns [mjModel, mjData]. */
+export async function loadReference(name: ModelName): Promise<{ mj: Mj; m: Mj; d: Mj }> {
+  const mj = await mujoco();
+  const path = `/models/${name}.xml`;
+  mj.FS.writeFile(path, Deno.readTextFileSync(new URL(`${name}.xml`, braxDir)));
+  const m = mj.MjModel.loadFromXML(path);
+  const d = new mj.MjData(m);
+  return { mj, m, d };
+}
+
+/** Loads our own XML for `name` into our engine. */
+export function loadOwn(name: ModelName): Model {
+  return loadMjcf(Deno.readTextFileSync(new URL(`${name}.xml`, ownDir)));
+}
+
+/** Dense mass matrix from MuJoCo's legacy sparse qM (row i: diagonal then ancestors via dof_parentid). */
+export function mujocoFullM(m: Mj, d: Mj): Float64Array {
+  const nv = m.nv;
+  const out = new Float64Array(nv * nv);
+  const qM = d.qM, madr = m.dof_Madr, parent = m.dof_parentid;
+  for (let i = 0; i < nv; i++) {
+    let adr = madr[i];
+    for (let j = i; j >= 0; j = parent[j]) {
+      out[i * nv + j] = qM[adr];
+      out[j * nv + i] = qM[adr];
+      adr++;
+    }
+  }
+  return out;
+}
+
+/** MuJoCo body ids (with at least one joint) in document order: they correspond to our links. */
+export function jointedBodies(m: Mj): number[] {
+  const ids: number[] = [];
+  for (let b = 1; b < m.nbody; b++) if (m.body_jntnum[b] > 0) ids.push(b);
+  return ids;
+}
+
+/** Max-abs relative error: max|a-b| / max(max|b|, floor). */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): number {
+  let num = 0, den = floor;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / den;
+}
+
+/** Small deterministic PRNG for tests (mulberry32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random state: hinges/slides uniform in their range (or +-1), free joints at height z with a random
+ * orientation, velocities uniform in +-vscale. */
+export function randomState(model: Model, rand: () => number, z: number, vscale: number): {
+  q: Float64Array;
+  qd: Float64Array;
+} {
+  const q = new Float64Array(model.nq), qd = new Float64Array(model.nv);
+  for (let j = 0; j < model.njnt; j++) {
+    const a = model.jntQposAdr[j];
+    if (model.jntType[j] === 0) {
+      q[a] = rand() - 0.5;
+      q[a + 1] = rand() - 0.5;
+      q[a + 2] = z;
+      const v = [rand() - 0.5, rand() - 0.5, rand() - 0.5, rand() - 0.5];
+      const n = Math.hypot(...v);
+      for (let k = 0; k < 4; k++) q[a + 3 + k] = v[k] / n;
+    } else if (model.jntLimited[j]) {
+      const lo = model.jntRange[j * 2], hi = model.jntRange[j * 2 + 1];
+      q[a] = lo + (hi - lo) * rand();
+    } else {
+      q[a] = 2 * rand() - 1;
+    }
+  }
+  for (let i = 0; i < model.nv; i++) qd[i] = vscale * (2 * rand() - 1);
+  return { q, qd };
+}
