@@ -1,6 +1,63 @@
 /**
- * Diffusing Blame: dual-stream excitatory/inhibitory networks trained with Error Diffusion,
- * with DFA and backprop baselines, on CPU and WebGPU.
+ * Diffusing Blame: dual-stream excitatory/inhibitory networks that keep Dale's principle, trained with
+ * Error Diffusion (modulo error routing), with DFA and backprop baselines, on a CPU backend and on native
+ * WebGPU.
+ *
+ * ```ts
+ * import { Classifier, createBackend, ops, variantSettings } from "./mod.ts";
+ * const backend = await createBackend("auto");
+ * const clf = new Classifier(backend, {
+ *   inputs: 784, hidden: [256, 256], classes: 10,
+ *   settings: variantSettings("proposed"), optimizer: { kind: "sgd", lr: 3 }, seed: 0,
+ * });
+ * ```
  *
  * @module
  */
+
+// Compute core
+export type * from "./lib/backend/backend.ts";
+export { BACKEND_CHOICES, type BackendChoice, createBackend } from "./lib/backend/mod.ts";
+export { CpuBackend } from "./lib/backend/cpu.ts";
+export { createWebGpuBackend } from "./lib/backend/webgpu/mod.ts";
+export { disposeAll, readAll, Tensor } from "./lib/tensor.ts";
+export * as ops from "./lib/ops.ts";
+export { fillNormal, fillUniform, philox4x32, PHILOX_WGSL, Rng } from "./lib/random.ts";
+
+// Networks, learning rules, optimizers
+export type { Grad, Layer, LayerCache, Param, Streams } from "./lib/nn/layer.ts";
+export { DualDense, type DualDenseOptions } from "./lib/nn/dual_dense.ts";
+export { Dense, type DenseOptions } from "./lib/nn/dense.ts";
+export { Network, type NetworkSpec } from "./lib/nn/network.ts";
+export type { LearningRule, OutputError } from "./lib/rules/rule.ts";
+export { ErrorDiffusion } from "./lib/rules/ed.ts";
+export { DirectFeedbackAlignment } from "./lib/rules/dfa.ts";
+export { Backprop } from "./lib/rules/bp.ts";
+export { Adam, type AdamConfig, type Optimizer, Sgd, type SgdConfig } from "./lib/optim/optimizer.ts";
+
+// Classification
+export { Classifier, type ClassifierOptions, countCorrect } from "./lib/train/classifier.ts";
+export {
+  isVariant,
+  type RuleSettings,
+  type VariantName,
+  VARIANTS,
+  variantSettings,
+} from "./lib/train/variants.ts";
+export {
+  type EpochRecord,
+  runClassification,
+  type RunResult,
+  TrainingDivergedError,
+} from "./lib/train/run.ts";
+export { postHoc } from "./lib/train/posthoc.ts";
+export { type Dataset, loadDataset } from "./lib/train/data.ts";
+export { type ClassificationConfig, loadClassificationConfig } from "./lib/experiment/config.ts";
+export { runExperiment } from "./lib/experiment/runner.ts";
+export { welchTTest } from "./lib/experiment/stats.ts";
+export { loadMnist } from "./datasets/mnist.ts";
+export { loadCifar10 } from "./datasets/cifar10.ts";
+export { readSafetensors, writeSafetensors } from "./lib/io/safetensors.ts";
+
+// Environments
+export * from "./envs/locomotion/mod.ts";

@@ -12,8 +12,8 @@ export interface Optimizer {
   readonly kind: "sgd" | "adam";
   /** Applies one update with the learning rate scaled by `lrScale` (per-layer multipliers, schedules). */
   step(params: Param[], grads: Grad[], lrScale: number): void;
-  /** Tensors of optimizer state, keyed for checkpoints. */
-  state(): Map<string, Tensor>;
+  /** Optimizer state tensors of `params` (created if missing), keyed `<param index>.<slot>` for checkpoints. */
+  state(params: Param[]): Map<string, Tensor>;
   /** Count of steps taken (Adam's bias correction); restored from checkpoints. */
   steps: number;
   dispose(): void;
@@ -27,13 +27,9 @@ export interface SgdConfig {
   floor: number | null;
 }
 
-function keyedState(state: Map<Param, Tensor[]>, names: string[]): Map<string, Tensor> {
+function keyedState(params: Param[], slots: string[], get: (p: Param) => Tensor[]): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
-  let i = 0;
-  for (const tensors of state.values()) {
-    tensors.forEach((t, k) => out.set(`${names[k]}.${i}`, t));
-    i++;
-  }
+  params.forEach((p, i) => get(p).forEach((t, k) => out.set(`${i}.${slots[k]}`, t)));
   return out;
 }
 
@@ -64,8 +60,16 @@ export class Sgd implements Optimizer {
     this.steps++;
   }
 
-  state(): Map<string, Tensor> {
-    return keyedState(this.#velocity, ["velocity"]);
+  #slots(param: Param): Tensor[] {
+    if (!this.#velocity.has(param)) {
+      this.#velocity.set(param, [ops.zeros(param.value.backend, param.value.shape)]);
+    }
+    return this.#velocity.get(param)!;
+  }
+
+  state(params: Param[]): Map<string, Tensor> {
+    if ((this.config.momentum ?? 0) === 0) return new Map();
+    return keyedState(params, ["velocity"], (p) => this.#slots(p));
   }
 
   dispose(): void {
@@ -93,11 +97,7 @@ export class Adam implements Optimizer {
     const wd = this.config.weightDecay ?? 0;
     params.forEach((param, i) => {
       const g = grads[i];
-      if (!this.#moments.has(param)) {
-        const { backend, shape } = param.value;
-        this.#moments.set(param, [ops.zeros(backend, shape), ops.zeros(backend, shape)]);
-      }
-      const [m, v] = this.#moments.get(param)!;
+      const [m, v] = this.#slots(param);
       ops.adamStep(param.value, g.tensor, m, v, {
         lr: this.config.lr * lrScale * g.sign,
         beta1: this.config.beta1,
@@ -110,8 +110,16 @@ export class Adam implements Optimizer {
     });
   }
 
-  state(): Map<string, Tensor> {
-    return keyedState(this.#moments, ["m", "v"]);
+  #slots(param: Param): Tensor[] {
+    if (!this.#moments.has(param)) {
+      const { backend, shape } = param.value;
+      this.#moments.set(param, [ops.zeros(backend, shape), ops.zeros(backend, shape)]);
+    }
+    return this.#moments.get(param)!;
+  }
+
+  state(params: Param[]): Map<string, Tensor> {
+    return keyedState(params, ["m", "v"], (p) => this.#slots(p));
   }
 
   dispose(): void {

@@ -35,6 +35,8 @@ interface Accumulators {
   loss: Tensor;
   correct: Tensor;
   drive: Tensor[];
+  /** Smallest step index whose loss was NaN or Inf (1e30 while none). */
+  firstNonFinite: Tensor;
   steps: number;
   samples: number;
 }
@@ -44,6 +46,8 @@ export interface EpochTrainMetrics {
   accuracy: number;
   /** Mean |U_p| per layer, first layer first: the gradient attenuation measure. */
   meanDrive: number[];
+  /** Index (within the epoch) of the first minibatch whose loss was NaN or Inf; null when all were finite. */
+  firstNonFiniteStep: number | null;
 }
 
 export class Classifier {
@@ -52,14 +56,20 @@ export class Classifier {
   readonly optimizer: Optimizer;
   readonly lrMultipliers: number[];
   #acc: Accumulators | null = null;
+  #flt: Tensor | null = null;
 
   constructor(readonly backend: Backend, readonly options: ClassifierOptions) {
     const s = options.settings;
-    const width = (w: number) => s.uniformWidth ?? w;
-    const hiddenActivation = options.hidden.map(() =>
-      s.hiddenKind === "sigmoid"
-        ? { kind: "sigmoid" as const, width: width(s.hiddenWidth) }
-        : { kind: s.hiddenKind }
+    const layerCount = options.hidden.length + 1;
+    if (s.widths && s.widths.length !== layerCount) {
+      throw new Error(
+        `Classifier: ${s.widths.length} sigmoid widths for ${layerCount} layers (hidden then output)`,
+      );
+    }
+    const width = (l: number) =>
+      s.uniformWidth ?? s.widths?.[l] ?? (l === layerCount - 1 ? s.outputWidth : s.hiddenWidth);
+    const hiddenActivation = options.hidden.map((_, l) =>
+      s.hiddenKind === "sigmoid" ? { kind: "sigmoid" as const, width: width(l) } : { kind: s.hiddenKind }
     );
     this.net = new Network(backend, {
       inputs: options.inputs,
@@ -67,7 +77,7 @@ export class Classifier {
       classes: options.classes,
       dualStream: s.dualStream,
       hiddenActivation,
-      outputActivation: { kind: "sigmoid", width: width(s.outputWidth) },
+      outputActivation: { kind: "sigmoid", width: width(layerCount - 1) },
       excitatoryScale: s.asymmetricInit ? 1.5 : 1,
       inhibitoryScale: s.asymmetricInit ? 0.5 : 1,
       seed: options.seed,
@@ -118,12 +128,17 @@ export class Classifier {
       loss: ops.zeros(this.backend, [1]),
       correct: ops.zeros(this.backend, [1]),
       drive: drives.map(() => ops.zeros(this.backend, [1])),
+      firstNonFinite: ops.full(this.backend, [1], NO_STEP),
       steps: 0,
       samples: 0,
     };
     const swap = (old: Tensor, next: Tensor) => (old.dispose(), next);
     using sq = ops.reduce("sumsq", error, null);
     acc.loss = swap(acc.loss, ops.add(acc.loss, sq));
+    // NaN fails every comparison, so "finite" is sq <= FLT_MAX; a bad step records its index, others 1e30.
+    using finite = ops.binary("le", sq, this.#maxFloat());
+    using candidate = ops.affine(finite, NO_STEP - acc.steps, acc.steps);
+    acc.firstNonFinite = swap(acc.firstNonFinite, ops.binary("min", acc.firstNonFinite, candidate));
     using hits = countCorrect(output, targets);
     acc.correct = swap(acc.correct, ops.add(acc.correct, hits));
     drives.forEach((u, l) => {
@@ -135,17 +150,32 @@ export class Classifier {
     acc.samples += output.shape[0];
   }
 
+  #maxFloat(): Tensor {
+    return this.#flt ??= ops.full(this.backend, [1], 3.4028234e38);
+  }
+
+  /** Reads the running loss and accuracy without resetting them (for live progress; null before any step). */
+  async peekTrainMetrics(): Promise<{ loss: number; accuracy: number } | null> {
+    const acc = this.#acc;
+    if (!acc) return null;
+    const samples = acc.samples;
+    const [loss, correct] = await readAll([acc.loss, acc.correct]);
+    return { loss: loss[0] / (2 * samples), accuracy: correct[0] / samples };
+  }
+
   /** Reads and resets the epoch's training metrics (one device synchronisation). */
   async takeTrainMetrics(): Promise<EpochTrainMetrics> {
     const acc = this.#acc;
-    if (!acc) return { loss: NaN, accuracy: NaN, meanDrive: [] };
+    if (!acc) return { loss: NaN, accuracy: NaN, meanDrive: [], firstNonFiniteStep: null };
     this.#acc = null;
-    const values = await readAll([acc.loss, acc.correct, ...acc.drive]);
-    [acc.loss, acc.correct, ...acc.drive].forEach((t) => t.dispose());
+    const tensors = [acc.loss, acc.correct, acc.firstNonFinite, ...acc.drive];
+    const values = await readAll(tensors);
+    tensors.forEach((t) => t.dispose());
     return {
       loss: values[0][0] / (2 * acc.samples),
       accuracy: values[1][0] / acc.samples,
-      meanDrive: values.slice(2).map((v) => v[0] / acc.steps),
+      firstNonFiniteStep: values[2][0] < NO_STEP ? values[2][0] : null,
+      meanDrive: values.slice(3).map((v) => v[0] / acc.steps),
     };
   }
 
@@ -173,8 +203,11 @@ export class Classifier {
     this.net.dispose();
     this.rule.dispose?.();
     this.optimizer.dispose();
+    this.#flt?.dispose();
   }
 }
+
+const NO_STEP = 1e30;
 
 /** Number of rows whose largest output sits on the target class (ties count once per tied class). */
 export function countCorrect(output: Tensor, targets: Tensor): Tensor {

@@ -30,6 +30,8 @@ export interface RuleSettings {
   outputWidth: number;
   /** When set, every layer uses this width instead (the seed / uniform-width ablations). */
   uniformWidth: number | null;
+  /** Explicit per-layer widths (hidden layers then output); overrides hiddenWidth/outputWidth when set. */
+  widths?: number[];
   /** Hidden activation for single-stream baselines (the dual-stream nets use the width-scaled sigmoid). */
   hiddenKind: "sigmoid" | "tanh" | "relu";
   centering: boolean;

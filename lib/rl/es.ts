@@ -1,0 +1,316 @@
+/**
+ * OpenAI-ES (Salimans et al. 2017) over the parameters of the same policy networks PPO uses: antithetic
+ * perturbations θ ± σε_i (i = 1..P), one episode per perturbed policy, all 2P policies stepped together in
+ * one vectorised environment of 2P copies; fitness shaping by centered ranks (or raw returns); the gradient
+ * estimate g = 1/(Pσ) Σ_i (w⁺_i − w⁻_i) ε_i − l2·θ is handed to the library's Adam as the descent direction
+ * −g (with the Dale clamp at 0 when the net is dual-stream).
+ *
+ * The 2P different networks cannot share one matrix product, so their forward passes run on the host over a
+ * flat parameter vector (the backend has no batched-matmul kernel yet); parameters are read from the
+ * network once per iteration and the update is one optimizer step on the backend.
+ *
+ * @module
+ */
+import type { Backend } from "../backend/backend.ts";
+import { activate } from "../backend/cpu.ts";
+import * as ops from "../ops.ts";
+import { readAll } from "../tensor.ts";
+import { fillNormal, Rng } from "../random.ts";
+import type { Grad } from "../nn/layer.ts";
+import type { VecEnv } from "./vec_env.ts";
+import { policyOutputs } from "./vec_env.ts";
+import { RunningNormalizer } from "./normalizer.ts";
+import { type NetOptions, RlNet, strategyFor } from "./nets.ts";
+import { softplus } from "./distributions.ts";
+
+export interface EsOptions {
+  /** Number of antithetic pairs P (2P episodes per iteration). */
+  populationSize: number;
+  sigma: number;
+  learningRate: number;
+  /** l2 coefficient subtracted from the ES gradient (Salimans et al.'s weight decay). */
+  weightDecay: number;
+  fitnessShaping: "centered-rank" | "raw";
+  normalizeObservations: boolean;
+  /** Sample actions from the policy (Brax ES) instead of taking the mode. */
+  stochasticActions: boolean;
+  /** Dual-stream Dalean policy (clamped at 0) instead of a single-stream MLP. */
+  dualStream: boolean;
+  policy: NetOptions;
+}
+
+export interface EsIterationMetrics {
+  iteration: number;
+  envSteps: number;
+  /** Mean return over the 2P perturbed policies. */
+  episodeReturn: number;
+  maxReturn: number;
+  /** Norm of the ES gradient estimate. */
+  gradNorm: number;
+  zeroFraction: number;
+  seconds: number;
+}
+
+/** Shapes of the layers in parameter order, enough to run the net on a flat vector. */
+interface HostLayer {
+  dual: boolean;
+  inputs: number;
+  units: number;
+  act: Parameters<typeof activate>[0];
+  /** Offsets of the parameters in the flat vector, in `params` order. */
+  offsets: number[];
+}
+
+/** Centered ranks in [−0.5, 0.5] (ties broken by index). */
+export function centeredRanks(x: ArrayLike<number>): Float64Array {
+  const n = x.length, order = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a] - x[b] || a - b);
+  const out = new Float64Array(n);
+  order.forEach((idx, rank) => (out[idx] = n > 1 ? rank / (n - 1) - 0.5 : 0));
+  return out;
+}
+
+export class EsLearner {
+  readonly net: RlNet;
+  readonly normalizer: RunningNormalizer;
+  readonly numParams: number;
+  readonly #layers: HostLayer[];
+  readonly #rng: Rng;
+  #theta: Float32Array | null = null;
+  #iteration = 0;
+  #envSteps = 0;
+  #counter = 0;
+
+  constructor(
+    readonly backend: Backend,
+    readonly env: VecEnv,
+    readonly options: EsOptions,
+    readonly seed: number,
+  ) {
+    const strategy = strategyFor(options.dualStream ? "ed-ppo" : "bp-ppo");
+    this.net = new RlNet(backend, strategy, env.obsSize, policyOutputs(env.actionSpace), options.policy, {
+      lr: options.learningRate,
+    }, seed);
+    let offset = 0;
+    this.#layers = this.net.net.layers.map((layer) => {
+      const w = layer.params[0].value;
+      const offsets = layer.params.map((p) => {
+        const o = offset;
+        offset += p.value.size;
+        return o;
+      });
+      return {
+        dual: layer.dualStream,
+        inputs: w.shape[0],
+        units: w.shape[1],
+        act: layer.activation,
+        offsets,
+      };
+    });
+    this.numParams = offset;
+    this.normalizer = new RunningNormalizer(env.obsSize, options.normalizeObservations);
+    this.#rng = new Rng((seed ^ 0xe5) >>> 0);
+  }
+
+  /** The current parameters as one flat host vector (read from the backend once per update). */
+  async parameters(): Promise<Float32Array> {
+    if (this.#theta) return this.#theta;
+    const values = await readAll(this.net.params.map((p) => p.value));
+    const theta = new Float32Array(this.numParams);
+    let o = 0;
+    for (const v of values) theta.set(v, o), o += v.length;
+    return this.#theta = theta;
+  }
+
+  /** Host forward of member m's parameters (row m of `thetas`) on one observation. */
+  forward(thetas: Float32Array, m: number, x: Float32Array, out: Float32Array): void {
+    const base = m * this.numParams;
+    let p: Float32Array = x, n: Float32Array = x;
+    for (let l = 0; l < this.#layers.length; l++) {
+      const L = this.#layers[l], last = l === this.#layers.length - 1;
+      if (!L.dual) {
+        const w = base + L.offsets[0], b = base + L.offsets[1], z = new Float32Array(L.units);
+        for (let j = 0; j < L.units; j++) z[j] = thetas[b + j];
+        for (let i = 0; i < L.inputs; i++) {
+          const a = p[i], row = w + i * L.units;
+          if (a !== 0) { for (let j = 0; j < L.units; j++) z[j] += a * thetas[row + j]; }
+        }
+        for (let j = 0; j < L.units; j++) z[j] = activate(L.act, z[j]);
+        p = n = z;
+      } else {
+        const [wpp, wnp, wnn, wpn, bp, bn] = L.offsets.map((o) => base + o);
+        const zp = new Float32Array(L.units), zn = new Float32Array(L.units);
+        for (let j = 0; j < L.units; j++) zp[j] = thetas[bp + j], zn[j] = thetas[bn + j];
+        for (let i = 0; i < L.inputs; i++) {
+          const ap = p[i], an = n[i], r = i * L.units;
+          for (let j = 0; j < L.units; j++) {
+            zp[j] += ap * thetas[wpp + r + j] - an * thetas[wnp + r + j];
+            zn[j] += an * thetas[wnn + r + j] - ap * thetas[wpn + r + j];
+          }
+        }
+        for (let j = 0; j < L.units; j++) zp[j] = activate(L.act, zp[j]), zn[j] = activate(L.act, zn[j]);
+        p = zp, n = zn;
+      }
+      if (last) {
+        for (let j = 0; j < L.units; j++) out[j] = L.dual ? p[j] - n[j] : p[j];
+      }
+    }
+  }
+
+  /** Writes member m's action for output `o` into `actions` (index or tanh-squashed vector). */
+  #act(o: Float32Array, m: number, actions: Int32Array | Float32Array, stochastic: boolean): void {
+    const space = this.env.actionSpace;
+    if (space.kind === "discrete") {
+      let best = 0;
+      if (stochastic) {
+        let max = -Infinity;
+        for (let j = 0; j < space.n; j++) max = Math.max(max, o[j]);
+        let total = 0;
+        for (let j = 0; j < space.n; j++) total += Math.exp(o[j] - max);
+        let r = this.#rng.uniform() * total;
+        best = space.n - 1;
+        for (let j = 0; j < space.n; j++) {
+          r -= Math.exp(o[j] - max);
+          if (r < 0) {
+            best = j;
+            break;
+          }
+        }
+      } else {
+        for (let j = 1; j < space.n; j++) if (o[j] > o[best]) best = j;
+      }
+      actions[m] = best;
+    } else {
+      const d = space.size;
+      for (let j = 0; j < d; j++) {
+        const loc = o[j];
+        const u = stochastic ? loc + (softplus(o[d + j]) + 0.001) * this.#rng.normal() : loc;
+        actions[m * d + j] = Math.tanh(u);
+      }
+    }
+  }
+
+  /** One episode per member (rows of `thetas`); returns the undiscounted returns. */
+  rollout(
+    thetas: Float32Array,
+    members: number,
+    seed: number,
+    stochastic: boolean,
+    observe: boolean,
+  ): Float64Array {
+    const env = this.env, D = env.obsSize, C = policyOutputs(env.actionSpace);
+    let obs = env.reset(seed, members);
+    const returns = new Float64Array(members), done = new Uint8Array(members);
+    const actions = env.actionSpace.kind === "discrete"
+      ? new Int32Array(members)
+      : new Float32Array(members * env.actionSpace.size);
+    const normed = new Float32Array(obs.length), out = new Float32Array(C), seen: Float32Array[] = [];
+    let alive = members;
+    for (let t = 0; t < env.maxEpisodeSteps && alive > 0; t++) {
+      this.normalizer.apply(obs, normed);
+      if (observe) {
+        const rows: number[] = [];
+        for (let m = 0; m < members; m++) if (!done[m]) rows.push(m);
+        const active = new Float32Array(rows.length * D);
+        rows.forEach((m, r) => active.set(obs.subarray(m * D, (m + 1) * D), r * D));
+        seen.push(active);
+      }
+      for (let m = 0; m < members; m++) {
+        if (done[m]) continue;
+        this.forward(thetas, m, normed.subarray(m * D, (m + 1) * D), out);
+        this.#act(out, m, actions, stochastic);
+      }
+      const step = env.step(actions);
+      for (let m = 0; m < members; m++) {
+        if (done[m]) continue;
+        returns[m] += step.rewards[m];
+        this.#envSteps++;
+        if (step.dones[m]) done[m] = 1, alive--;
+      }
+      obs = step.obs;
+    }
+    for (const batch of seen) this.normalizer.update(batch);
+    return returns;
+  }
+
+  async iteration(): Promise<EsIterationMetrics> {
+    const start = performance.now();
+    const o = this.options, P = o.populationSize, K = this.numParams;
+    const theta = await this.parameters();
+    const eps = new Float32Array(P * K);
+    fillNormal(eps, (this.seed * 977 + 3) >>> 0, this.#counter);
+    this.#counter += Math.ceil((P * K) / 4) * 4;
+    const thetas = new Float32Array(2 * P * K);
+    for (let i = 0; i < P; i++) {
+      for (let k = 0; k < K; k++) {
+        const e = o.sigma * eps[i * K + k];
+        thetas[2 * i * K + k] = theta[k] + e;
+        thetas[(2 * i + 1) * K + k] = theta[k] - e;
+      }
+    }
+    const returns = this.rollout(thetas, 2 * P, this.#rng.nextU32(), o.stochasticActions, true);
+    const weights = o.fitnessShaping === "centered-rank"
+      ? centeredRanks(returns)
+      : Float64Array.from(returns);
+    const g = new Float64Array(K);
+    for (let i = 0; i < P; i++) {
+      const w = weights[2 * i] - weights[2 * i + 1];
+      if (w === 0) continue;
+      for (let k = 0; k < K; k++) g[k] += w * eps[i * K + k];
+    }
+    let norm = 0;
+    for (let k = 0; k < K; k++) {
+      g[k] = g[k] / (P * o.sigma) - o.weightDecay * theta[k];
+      norm += g[k] * g[k];
+    }
+    this.#step(g);
+    const next = await this.parameters();
+    const params = this.net.params;
+    let zeros = 0, count = 0, offset = 0;
+    for (const p of params) {
+      if (p.value.rank === 2) {
+        for (let k = 0; k < p.value.size; k++) if (next[offset + k] === 0) zeros++;
+        count += p.value.size;
+      }
+      offset += p.value.size;
+    }
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    return {
+      iteration: ++this.#iteration,
+      envSteps: this.#envSteps,
+      episodeReturn: mean,
+      maxReturn: Math.max(...returns),
+      gradNorm: Math.sqrt(norm),
+      zeroFraction: zeros / count,
+      seconds: (performance.now() - start) / 1000,
+    };
+  }
+
+  /** Adam ascent on g: the descent direction handed to the optimizer is −g. */
+  #step(g: Float64Array): void {
+    let offset = 0;
+    for (const layer of this.net.net.layers) {
+      const grads: Grad[] = layer.params.map((p) => {
+        const part = new Float32Array(p.value.size);
+        for (let k = 0; k < part.length; k++) part[k] = -g[offset + k];
+        offset += part.length;
+        return { tensor: ops.tensor(this.backend, part, p.value.shape), sign: 1 };
+      });
+      this.net.optimizer.step(layer.params, grads, 1);
+      grads.forEach((x) => x.tensor.dispose());
+    }
+    this.#theta = null;
+  }
+
+  /** Mean return of the unperturbed policy over `episodes` episodes. */
+  async evaluate(episodes: number, seed: number, stochastic: boolean): Promise<number> {
+    const theta = await this.parameters();
+    const thetas = new Float32Array(episodes * this.numParams);
+    for (let m = 0; m < episodes; m++) thetas.set(theta, m * this.numParams);
+    const returns = this.rollout(thetas, episodes, seed, stochastic, false);
+    return returns.reduce((a, b) => a + b, 0) / episodes;
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}

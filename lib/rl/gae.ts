@@ -1,0 +1,76 @@
+/**
+ * Generalised advantage estimation over a time-major rollout [T, N] (step t of env i at t·N + i), with the
+ * Brax conventions for episode ends: a terminated step does not bootstrap (γ(1 − term_t) V_{t+1}), and a
+ * truncated step (time limit) is masked out entirely, neither bootstrapped nor used as a target.
+ *
+ *   δ_t   = (r_t + γ(1 − term_t) V_{t+1} − V_t)(1 − trunc_t)
+ *   acc_t = δ_t + γ(1 − term_t)(1 − trunc_t) λ acc_{t+1},   acc_T = 0
+ *   vs_t  = acc_t + V_t                                     (value targets, λ-returns)
+ *
+ * Advantages: "gae" (Schulman et al. 2016) uses acc_t = vs_t − V_t. "brax" uses Brax's V-trace-style
+ * advantage (r_t + γ(1 − term_t) vs_{t+1} − V_t)(1 − trunc_t) with vs_T = V_T (the bootstrap value).
+ *
+ * @module
+ */
+
+export type AdvantageKind = "gae" | "brax";
+
+export interface GaeInput {
+  steps: number;
+  envs: number;
+  rewards: Float32Array;
+  values: Float32Array;
+  /** V(s_T) for every env: the value of the observation after the last step. */
+  bootstrap: Float32Array;
+  /** Episode ended on this step (termination or truncation). */
+  dones: Uint8Array;
+  /** Episode ended by the time limit (subset of dones). */
+  truncations: Uint8Array;
+  gamma: number;
+  lambda: number;
+  kind?: AdvantageKind;
+}
+
+export interface GaeOutput {
+  advantages: Float32Array;
+  /** Value targets vs_t. */
+  targets: Float32Array;
+  /** 1 for steps that count (0 for truncated steps, whose advantage and target are masked). */
+  mask: Float32Array;
+}
+
+export function gae(input: GaeInput): GaeOutput {
+  const { steps: T, envs: N, rewards, values, bootstrap, dones, truncations, gamma, lambda } = input;
+  const size = T * N;
+  for (
+    const [name, a] of [["rewards", rewards], ["values", values], ["dones", dones], [
+      "truncations",
+      truncations,
+    ]] as const
+  ) {
+    if (a.length !== size) throw new Error(`gae: ${name} has ${a.length} elements, expected ${T}·${N}`);
+  }
+  if (bootstrap.length !== N) {
+    throw new Error(`gae: bootstrap has ${bootstrap.length} elements, expected ${N}`);
+  }
+  const advantages = new Float32Array(size), targets = new Float32Array(size), mask = new Float32Array(size);
+  const kind = input.kind ?? "gae";
+  for (let i = 0; i < N; i++) {
+    let acc = 0, nextValue = bootstrap[i], nextTarget = bootstrap[i];
+    for (let t = T - 1; t >= 0; t--) {
+      const k = t * N + i;
+      const trunc = truncations[k] ? 1 : 0;
+      const term = dones[k] && !trunc ? 1 : 0;
+      const keep = 1 - trunc, cont = gamma * (1 - term);
+      const delta = (rewards[k] + cont * nextValue - values[k]) * keep;
+      acc = delta + cont * keep * lambda * acc;
+      const vs = acc + values[k];
+      advantages[k] = kind === "gae" ? acc : (rewards[k] + cont * nextTarget - values[k]) * keep;
+      targets[k] = vs;
+      mask[k] = keep;
+      nextValue = values[k];
+      nextTarget = vs;
+    }
+  }
+  return { advantages, targets, mask };
+}

@@ -1,0 +1,99 @@
+/**
+ * The vectorised environment contract shared by every RL environment (classic control, the locomotion port,
+ * the Craftax port) and every learner (PPO, ES). State lives in a struct of arrays, one slot per environment;
+ * data crosses the interface as flat typed arrays, row-major with the environment index first.
+ *
+ * Semantics (those of Brax's `AutoResetWrapper` + `EpisodeWrapper` and of gymnax):
+ * - `reset(seed, numEnvs)` (re)creates `numEnvs` environments, each seeded from `seed` and its index, and
+ *   returns their first observations [numEnvs · obsSize].
+ * - `step(actions)` advances every environment by one step. `dones[i] = 1` when environment i's episode
+ *   ended on this step, by termination or by the time limit; `truncations[i] = 1` (a subset of `dones`)
+ *   when it ended by the time limit only. The reward of that last step is in `rewards[i]`.
+ * - An environment whose episode ended is reset inside the same `step`: `obs` row i is then the first
+ *   observation of its next episode, never the final one (truncated steps are masked out of GAE, not
+ *   bootstrapped, as in Brax).
+ * - Actions: discrete spaces take an Int32Array [numEnvs] of indices in [0, n); continuous spaces take a
+ *   Float32Array [numEnvs · size] in [−1, 1] (the tanh-squashed policy output), which the environment maps
+ *   to its own range.
+ * - The returned arrays may be reused by the next call; copy what must outlive it.
+ *
+ * @module
+ */
+
+export type ActionSpace =
+  | { kind: "discrete"; n: number }
+  | { kind: "continuous"; size: number };
+
+export interface VecEnvStep {
+  /** Next observations [numEnvs · obsSize] (first observation of a new episode where `dones[i]`). */
+  obs: Float32Array;
+  rewards: Float32Array;
+  /** 1 where the episode ended on this step (termination or time limit). */
+  dones: Uint8Array;
+  /** 1 where the episode ended by the time limit (subset of `dones`); absent means none. */
+  truncations?: Uint8Array;
+}
+
+export interface VecEnv {
+  /** Environment name, e.g. "cartpole". */
+  readonly name: string;
+  readonly obsSize: number;
+  readonly actionSpace: ActionSpace;
+  /** Time limit in steps (episodes end with truncation there). */
+  readonly maxEpisodeSteps: number;
+  /** Number of environments since the last `reset` (0 before). */
+  readonly numEnvs: number;
+  reset(seed: number, numEnvs: number): Float32Array;
+  step(actions: Int32Array | Float32Array): VecEnvStep;
+}
+
+/** Width of the policy's output for an action space: logits, or (loc, raw scale) per action dimension. */
+export function policyOutputs(space: ActionSpace): number {
+  return space.kind === "discrete" ? space.n : 2 * space.size;
+}
+
+/**
+ * Per-environment episode bookkeeping on the host: running return and length, and the episodes completed
+ * since the last `take()`.
+ */
+export class EpisodeTracker {
+  readonly #returns: Float64Array;
+  readonly #lengths: Int32Array;
+  #doneReturns: number[] = [];
+  #doneLengths: number[] = [];
+  /** The last `window` completed returns (a moving window, as gym's RecordEpisodeStatistics). */
+  readonly recent: number[] = [];
+
+  constructor(readonly numEnvs: number, readonly window = 20) {
+    this.#returns = new Float64Array(numEnvs);
+    this.#lengths = new Int32Array(numEnvs);
+  }
+
+  record(rewards: Float32Array, dones: Uint8Array): void {
+    for (let i = 0; i < this.numEnvs; i++) {
+      this.#returns[i] += rewards[i];
+      this.#lengths[i]++;
+      if (dones[i]) {
+        this.#doneReturns.push(this.#returns[i]);
+        this.#doneLengths.push(this.#lengths[i]);
+        this.recent.push(this.#returns[i]);
+        if (this.recent.length > this.window) this.recent.shift();
+        this.#returns[i] = 0;
+        this.#lengths[i] = 0;
+      }
+    }
+  }
+
+  /** Mean of the last `window` completed returns (NaN before the first). */
+  recentMean(): number {
+    return this.recent.length ? this.recent.reduce((a, b) => a + b, 0) / this.recent.length : NaN;
+  }
+
+  /** Completed episodes since the last call (and clears them). */
+  take(): { returns: number[]; lengths: number[] } {
+    const out = { returns: this.#doneReturns, lengths: this.#doneLengths };
+    this.#doneReturns = [];
+    this.#doneLengths = [];
+    return out;
+  }
+}
