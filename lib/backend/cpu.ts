@@ -106,6 +106,11 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   eq: (a, b) => (a === b ? 1 : 0),
 };
 
+/** True when a shape is a plain row vector: [n] or [1, ..., 1, n]. */
+function isTrailing(shape: readonly number[]): boolean {
+  return shape.slice(0, -1).every((d) => d === 1);
+}
+
 /** Row-major strides of `shape` aligned to `outShape`, with 0 on broadcast axes. */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const strides = new Array(outShape.length).fill(0);
@@ -201,6 +206,28 @@ export class CpuBackend implements Backend {
     const out = newF32(size);
     if (av.length === size && bv.length === size) {
       for (let i = 0; i < size; i++) out[i] = fn(av[i], bv[i]);
+      return new CpuStorage(out);
+    }
+    // Fast paths for the common broadcasts: a scalar, a row vector or a column vector against a matrix.
+    const cols = outShape[outShape.length - 1] ?? 1;
+    if (av.length === size) {
+      if (bv.length === 1) {
+        for (let i = 0; i < size; i++) out[i] = fn(av[i], bv[0]);
+        return new CpuStorage(out);
+      }
+      if (bv.length === cols && isTrailing(b.shape)) {
+        for (let i = 0; i < size; i += cols) for (let j = 0; j < cols; j++) out[i + j] = fn(av[i + j], bv[j]);
+        return new CpuStorage(out);
+      }
+      if (outShape.length === 2 && b.shape.length === 2 && b.shape[1] === 1) {
+        for (let i = 0, r = 0; i < size; i += cols, r++) {
+          for (let j = 0; j < cols; j++) out[i + j] = fn(av[i + j], bv[r]);
+        }
+        return new CpuStorage(out);
+      }
+    }
+    if (bv.length === size && av.length === cols && isTrailing(a.shape)) {
+      for (let i = 0; i < size; i += cols) for (let j = 0; j < cols; j++) out[i + j] = fn(av[j], bv[i + j]);
       return new CpuStorage(out);
     }
     // General broadcasting: walk the output index and advance each operand by its (possibly 0) stride.
