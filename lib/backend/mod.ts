@@ -5,6 +5,7 @@
  */
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu.ts";
+import { quietVulkanLoader } from "./webgpu/device.ts";
 
 export type BackendChoice = "auto" | "cpu" | "webgpu";
 export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "cpu", "webgpu"];
@@ -24,6 +25,7 @@ export async function createBackend(choice: BackendChoice = "auto"): Promise<Bac
 
 async function hasHardwareAdapter(): Promise<boolean> {
   if (!("gpu" in navigator)) return false;
+  quietVulkanLoader();
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
   return adapter !== null && !adapter.info.isFallbackAdapter && !/llvmpipe|lavapipe|swiftshader/i.test(
     adapter.info.description,

@@ -135,6 +135,13 @@ export async function runExperiment(file: string, options: ExperimentOptions = {
     overrides: deepMerge(experiment.overrides ?? {}, options.overrides ?? {}) as Record<string, unknown>,
   };
   const variants = experiment.variants.filter((v) => !options.only || options.only.includes(v));
+  if (variants.length === 0) {
+    throw new Error(
+      `--only ${options.only?.join(",")} selects none of ${file}'s variants (${
+        experiment.variants.join(", ")
+      })`,
+    );
+  }
   // Validate every run's config before training anything.
   const plan = variants.flatMap((v) => experiment.seeds.map((s) => runConfig(file, merged, base, v, s)));
   const backend = await createBackend(plan[0]?.backend ?? "auto");

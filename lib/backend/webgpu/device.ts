@@ -36,11 +36,21 @@ function isSoftware(info: GPUAdapterInfo): boolean {
     /llvmpipe|lavapipe|softpipe|swiftshader/i.test(text);
 }
 
+/** The Vulkan loader warns on every start when XDG_RUNTIME_DIR is unset (harmless; CI shells lack it). */
+export function quietVulkanLoader(): void {
+  try {
+    if (!Deno.env.get("XDG_RUNTIME_DIR")) Deno.env.set("XDG_RUNTIME_DIR", "/tmp");
+  } catch {
+    // Without env permission the warning stays; nothing else depends on it.
+  }
+}
+
 export async function createGpuContext(opts: { allowSoftware?: boolean } = {}): Promise<GpuContext> {
   const allowSoftware = opts.allowSoftware ?? true;
   if (typeof navigator === "undefined" || !navigator.gpu) {
     throw new Error(`webgpu: navigator.gpu is not available in this runtime; ${NO_ADAPTER_HELP}`);
   }
+  quietVulkanLoader();
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) throw new Error(`webgpu: no WebGPU adapter found; ${NO_ADAPTER_HELP}`);
   const info = adapter.info;
