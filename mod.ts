@@ -61,3 +61,6 @@ export { readSafetensors, writeSafetensors } from "./lib/io/safetensors.ts";
 
 // Environments
 export * from "./envs/locomotion/mod.ts";
+export * from "./envs/craftax/mod.ts";
+export * from "./envs/classic/mod.ts";
+export * from "./lib/rl/mod.ts";

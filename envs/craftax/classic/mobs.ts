@@ -1,0 +1,346 @@
+/**
+ * Mob dynamics: movement, attacks, arrows, despawning (`update_mobs`) and spawning
+ * (`spawn_mobs`). Every slot, live or dead, consumes its random draws in the original's order;
+ * dead slots keep moving too, because their stale positions are observable through the
+ * resurrection and renderer quirks. Draws are computed lazily: a key is only expanded when its
+ * value can change the outcome, which leaves the state bit-identical to drawing everything.
+ *
+ * @module
+ */
+
+import { randintScalar, splitChild, TF_OUT, TF_OUT2, tfBlock2, uniformScalar } from "../jax_random.ts";
+import {
+  Achievement as A,
+  ARROW0,
+  Block,
+  COW0,
+  COW_HEALTH,
+  DIR_DC,
+  DIR_DR,
+  IS_SOLID,
+  MAP_CELLS,
+  MAP_SIZE,
+  MAX_ARROWS,
+  MOB_DESPAWN_DISTANCE,
+  NUM_ACHIEVEMENTS,
+  NUM_MOB_SLOTS,
+  SKELETON0,
+  SKELETON_HEALTH,
+  SPAWN_COW_CHANCE,
+  SPAWN_SKELETON_CHANCE,
+  SPAWN_ZOMBIE_BASE_CHANCE,
+  SPAWN_ZOMBIE_NIGHT_CHANCE,
+  ZOMBIE0,
+  ZOMBIE_HEALTH,
+} from "./constants.ts";
+import { fma32 } from "./f32math.ts";
+import { gatherCell, inBounds, scatterCell } from "./indexing.ts";
+import type { ClassicState } from "./state.ts";
+
+const f = Math.fround;
+const F075 = f(0.75), F085 = f(0.85);
+
+/** Valid mob move target: in bounds, not solid, not a mob, not the player, not lava. */
+function canMoveTo(s: ClassicState, e: number, r: number, c: number): boolean {
+  if (!inBounds(r, c)) return false;
+  const cell = e * MAP_CELLS + r * MAP_SIZE + c;
+  const b = s.map[cell];
+  if (IS_SOLID[b] || b === Block.LAVA || s.mobMap[cell]) return false;
+  return !(r === s.playerPos[2 * e] && c === s.playerPos[2 * e + 1]);
+}
+
+/**
+ * Axis of the step toward the player, as `choice(arange(2), p=(|d|==max)/sum|d|)` drawn from
+ * split(parent)[1]: only a tie needs the uniform draw, otherwise the larger axis wins.
+ * Returns 0 (rows) or 1 (cols); when both deltas are 0 the axis does not matter.
+ */
+function towardAxis(a0: number, a1: number, parent0: number, parent1: number): number {
+  if (a0 > a1) return 0;
+  if (a1 > a0) return 1;
+  if (a0 === 0) return 0;
+  const p = f(1 / (a0 + a1));
+  const total = f(p + p);
+  splitChild(parent0, parent1, 1);
+  const u = uniformScalar(TF_OUT[0], TF_OUT[1]);
+  const r = f(total * f(1 - u));
+  return r <= p ? 0 : 1;
+}
+
+/** Shared despawn and mob-map bookkeeping after slot `j` decided its new position. */
+function settleMob(s: ClassicState, e: number, j: number, nr: number, nc: number): void {
+  const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
+  const or = s.mobPos[2 * j], oc = s.mobPos[2 * j + 1];
+  const base = e * MAP_CELLS;
+  const alive = s.mobMask[j];
+  const keep = alive && Math.abs(or - pr) + Math.abs(oc - pc) < MOB_DESPAWN_DISTANCE ? 1 : 0;
+  if (alive) {
+    const w = scatterCell(or, oc);
+    if (w >= 0) s.mobMap[base + w] = 0;
+  }
+  if (keep) {
+    const w = scatterCell(nr, nc);
+    if (w >= 0) s.mobMap[base + w] = 1;
+  }
+  s.mobPos[2 * j] = nr;
+  s.mobPos[2 * j + 1] = nc;
+  s.mobMask[j] = keep;
+}
+
+/** `update_mobs`: zombies, cows, skeletons, then arrows, each in slot order. */
+export function updateMobs(s: ClassicState, e: number, k0: number, k1: number): void {
+  const m0 = e * NUM_MOB_SLOTS;
+  const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
+  const ach = e * NUM_ACHIEVEMENTS;
+  // Chain keys live in locals: module-level numbers outside the small-int range get boxed.
+  splitChild(k0, k1, 0); // rng, _ = split(rng) before the zombie scan
+  let c0 = TF_OUT[0], c1 = TF_OUT[1];
+
+  for (let i = ZOMBIE0; i < COW0; i++) {
+    const j = m0 + i;
+    const zr = s.mobPos[2 * j], zc = s.mobPos[2 * j + 1];
+    // Chain: R -> (A, kRandom); A -> (B, kAxis); B -> (C, kClose); next R = split(C)[1].
+    tfBlock2(c0, c1, 0, 1);
+    const a0k = TF_OUT2[0], a1k = TF_OUT2[1], kr0 = TF_OUT2[2], kr1 = TF_OUT2[3];
+    splitChild(a0k, a1k, 0);
+    tfBlock2(TF_OUT[0], TF_OUT[1], 0, 1);
+    const kc0 = TF_OUT2[2], kc1 = TF_OUT2[3];
+    splitChild(TF_OUT2[0], TF_OUT2[1], 1);
+    c0 = TF_OUT[0], c1 = TF_OUT[1];
+
+    const d0 = pr - zr, d1 = pc - zc;
+    const a0 = Math.abs(d0), a1 = Math.abs(d1);
+    const dist = a0 + a1;
+    const attacking = dist === 1 && s.mobCooldown[j] <= 0 && s.mobMask[j] === 1;
+    let nr = zr, nc = zc;
+    if (!attacking) {
+      let close = false;
+      if (dist < 10) close = uniformScalar(kc0, kc1) < F075;
+      if (close) {
+        const axis = towardAxis(a0, a1, a0k, a1k);
+        if (axis === 0) nr += Math.sign(d0);
+        else nc += Math.sign(d1);
+      } else {
+        const m = 1 + randintScalar(kr0, kr1, 0, 4);
+        nr += DIR_DR[m], nc += DIR_DC[m];
+      }
+    }
+    if (attacking) {
+      s.health[e] -= s.sleeping[e] ? 7 : 2;
+      if (s.sleeping[e]) s.achievements[ach + A.WAKE_UP] = 1;
+      s.sleeping[e] = 0;
+      s.mobCooldown[j] = 5;
+    } else {
+      s.mobCooldown[j] -= 1;
+    }
+    if (!canMoveTo(s, e, nr, nc)) nr = zr, nc = zc;
+    settleMob(s, e, j, nr, nc);
+  }
+
+  splitChild(c0, c1, 0); // before the cow scan
+  c0 = TF_OUT[0], c1 = TF_OUT[1];
+  for (let i = COW0; i < SKELETON0; i++) {
+    const j = m0 + i;
+    tfBlock2(c0, c1, 0, 1);
+    c0 = TF_OUT2[0], c1 = TF_OUT2[1];
+    const m = 1 + randintScalar(TF_OUT2[2], TF_OUT2[3], 0, 8); // DIRECTIONS[1:9]: half are [0,0]
+    const or = s.mobPos[2 * j], oc = s.mobPos[2 * j + 1];
+    let nr = or + DIR_DR[m], nc = oc + DIR_DC[m];
+    if (!canMoveTo(s, e, nr, nc)) nr = or, nc = oc;
+    settleMob(s, e, j, nr, nc);
+  }
+
+  splitChild(c0, c1, 0); // before the skeleton scan
+  c0 = TF_OUT[0], c1 = TF_OUT[1];
+  for (let i = SKELETON0; i < ARROW0; i++) {
+    const j = m0 + i;
+    const sr = s.mobPos[2 * j], sc = s.mobPos[2 * j + 1];
+    // Chain: R -> (A, kRandom); A -> (B, kAxis); B -> (C, kLogical); carry C.
+    tfBlock2(c0, c1, 0, 1);
+    const a0k = TF_OUT2[0], a1k = TF_OUT2[1], kr0 = TF_OUT2[2], kr1 = TF_OUT2[3];
+    splitChild(a0k, a1k, 0);
+    tfBlock2(TF_OUT[0], TF_OUT[1], 0, 1);
+    c0 = TF_OUT2[0], c1 = TF_OUT2[1];
+    const ku0 = TF_OUT2[2], ku1 = TF_OUT2[3];
+
+    const d0 = pr - sr, d1 = pc - sc;
+    const a0 = Math.abs(d0), a1 = Math.abs(d1);
+    const dist = a0 + a1;
+    // Toward-player step (also the arrow direction).
+    const axis = towardAxis(a0, a1, a0k, a1k);
+    const tr = axis === 0 ? Math.sign(d0) : 0, tc = axis === 0 ? 0 : Math.sign(d1);
+    const far = dist >= 10, tooClose = dist <= 3;
+    let logical = false;
+    if (far || tooClose) logical = uniformScalar(ku0, ku1) > F085;
+    let nr: number, nc: number;
+    if (logical) {
+      nr = tooClose ? sr - tr : sr + tr, nc = tooClose ? sc - tc : sc + tc;
+    } else {
+      const m = 1 + randintScalar(kr0, kr1, 0, 4);
+      nr = sr + DIR_DR[m], nc = sc + DIR_DC[m];
+    }
+    let attacking = (dist >= 4 && dist <= 5) || (tooClose && !canMoveTo(s, e, nr, nc));
+    attacking = attacking && s.mobCooldown[j] <= 0 && s.mobMask[j] === 1;
+    if (attacking) {
+      // First free arrow slot, if fewer than 3 arrows are live.
+      let live = 0, free = -1;
+      for (let a = ARROW0; a < ARROW0 + MAX_ARROWS; a++) {
+        if (s.mobMask[m0 + a]) live++;
+        else if (free < 0) free = a;
+      }
+      if (live < MAX_ARROWS) {
+        const ja = m0 + free;
+        s.mobPos[2 * ja] = sr, s.mobPos[2 * ja + 1] = sc, s.mobMask[ja] = 1;
+        const ad = 2 * (3 * e + free - ARROW0);
+        s.arrowDir[ad] = tr, s.arrowDir[ad + 1] = tc;
+      }
+      nr = sr, nc = sc;
+      s.mobCooldown[j] = 4;
+    } else {
+      s.mobCooldown[j] -= 1;
+    }
+    if (!canMoveTo(s, e, nr, nc)) nr = sr, nc = sc;
+    settleMob(s, e, j, nr, nc);
+  }
+
+  // Arrows fly over water, stop at anything else solid, mobs, the player or the map edge, and
+  // keep drifting (masked) afterwards. Reads/writes use JAX's gather/scatter rules.
+  const base = e * MAP_CELLS;
+  for (let a = 0; a < MAX_ARROWS; a++) {
+    const j = m0 + ARROW0 + a;
+    const ad = 2 * (3 * e + a);
+    const nr = s.mobPos[2 * j] + s.arrowDir[ad], nc = s.mobPos[2 * j + 1] + s.arrowDir[ad + 1];
+    const alive = s.mobMask[j] === 1;
+    const onPlayer = nr === s.playerPos[2 * e] && nc === s.playerPos[2 * e + 1];
+    const b = s.map[base + gatherCell(nr, nc)];
+    const wall = IS_SOLID[b] && b !== Block.WATER;
+    const inMob = s.mobMap[base + gatherCell(nr, nc)] || onPlayer;
+    const cont = inBounds(nr, nc) && !wall && !inMob;
+    s.mobMask[j] = cont && alive ? 1 : 0;
+    s.mobPos[2 * j] = nr, s.mobPos[2 * j + 1] = nc;
+    if (onPlayer && alive) {
+      s.health[e] -= 2;
+      s.sleeping[e] = 0;
+    }
+    if (alive && (b === Block.FURNACE || b === Block.CRAFTING_TABLE)) {
+      const w = scatterCell(nr, nc);
+      if (w >= 0) s.map[base + w] = Block.PATH;
+    }
+  }
+}
+
+/** Scratch list of valid spawn cells (row-major order) for the current draw. */
+const spawnCells = new Int32Array(MAP_CELLS);
+
+/**
+ * `choice(arange(4096), p=valid/count)`: the float32 cumulative sum only grows on valid cells,
+ * so the first cell whose running sum reaches r = total * (1 - u) is found among the valid ones.
+ */
+function pickSpawnCell(count: number, k0: number, k1: number): number {
+  const p = f(1 / count);
+  let total = 0;
+  for (let i = 0; i < count; i++) total = f(total + p);
+  const r = f(total * f(1 - uniformScalar(k0, k1)));
+  let acc = 0;
+  for (let i = 0; i < count; i++) {
+    acc = f(acc + p);
+    if (acc >= r) return spawnCells[i];
+  }
+  return spawnCells[count - 1];
+}
+
+/**
+ * Collects candidate cells at Manhattan distance in (minD, 14) from the player whose block is
+ * `b1` or `b2` and that hold no mob. Only the diamond of radius 13 is scanned.
+ */
+function collectSpawnCells(s: ClassicState, e: number, minD: number, b1: number, b2: number): number {
+  const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
+  const base = e * MAP_CELLS;
+  const maxD = MOB_DESPAWN_DISTANCE - 1;
+  let n = 0;
+  const r0 = Math.max(0, pr - maxD), r1 = Math.min(MAP_SIZE - 1, pr + maxD);
+  for (let r = r0; r <= r1; r++) {
+    const rem = maxD - Math.abs(r - pr);
+    const cA = Math.max(0, pc - rem), cB = Math.min(MAP_SIZE - 1, pc + rem);
+    for (let c = cA; c <= cB; c++) {
+      if (Math.abs(r - pr) + Math.abs(c - pc) <= minD) continue;
+      const cell = r * MAP_SIZE + c;
+      const b = s.map[base + cell];
+      if ((b === b1 || b === b2) && !s.mobMap[base + cell]) spawnCells[n++] = cell;
+    }
+  }
+  return n;
+}
+
+/** Places a spawned mob (or re-marks the chosen slot, as the original's unconditional write does). */
+function spawnInto(
+  s: ClassicState,
+  e: number,
+  first: number,
+  end: number,
+  cell: number,
+  health: number,
+): void {
+  const m0 = e * NUM_MOB_SLOTS;
+  let slot = first;
+  for (let i = first; i < end; i++) {
+    if (!s.mobMask[m0 + i]) {
+      slot = i;
+      break;
+    }
+  }
+  const j = m0 + slot;
+  const base = e * MAP_CELLS;
+  if (cell >= 0) {
+    s.mobPos[2 * j] = (cell / MAP_SIZE) | 0, s.mobPos[2 * j + 1] = cell % MAP_SIZE;
+    s.mobHealth[j] = health, s.mobMask[j] = 1;
+    s.mobMap[base + cell] = 1;
+  } else if (s.mobMask[j]) {
+    const w = scatterCell(s.mobPos[2 * j], s.mobPos[2 * j + 1]);
+    if (w >= 0) s.mobMap[base + w] = 1;
+  }
+}
+
+function countLive(s: ClassicState, e: number, first: number, end: number): number {
+  const m0 = e * NUM_MOB_SLOTS;
+  let n = 0;
+  for (let i = first; i < end; i++) n += s.mobMask[m0 + i];
+  return n;
+}
+
+/** `spawn_mobs`: at most one cow, one zombie and one skeleton per step. */
+export function spawnMobs(s: ClassicState, e: number, k0: number, k1: number): void {
+  // Chain: K -> (R1, kCowU); R1 -> (R2, kCowPos); R2 -> (R3, kZU); R3 -> (R4, kZPos);
+  // R4 -> (R5, kSU); R5 -> (_, kSPos).
+  let c0 = k0, c1 = k1;
+  const keys = spawnKeys;
+  for (let i = 0; i < 6; i++) {
+    tfBlock2(c0, c1, 0, 1);
+    c0 = TF_OUT2[0], c1 = TF_OUT2[1];
+    keys[2 * i] = TF_OUT2[2], keys[2 * i + 1] = TF_OUT2[3];
+  }
+  // Cow
+  let cell = -1;
+  if (countLive(s, e, COW0, SKELETON0) < 3 && uniformScalar(keys[0], keys[1]) < SPAWN_COW_CHANCE) {
+    const n = collectSpawnCells(s, e, 3, Block.GRASS, Block.GRASS);
+    if (n > 0) cell = pickSpawnCell(n, keys[2], keys[3]);
+  }
+  spawnInto(s, e, COW0, SKELETON0, cell, COW_HEALTH);
+  // Zombie: chance rises at night; XLA fuses base + night * (1 - light)^2 into one FMA.
+  cell = -1;
+  const dark = f(1 - s.light[e]);
+  const chance = fma32(SPAWN_ZOMBIE_NIGHT_CHANCE, f(dark * dark), SPAWN_ZOMBIE_BASE_CHANCE);
+  if (countLive(s, e, ZOMBIE0, COW0) < 3 && uniformScalar(keys[4], keys[5]) < chance) {
+    const n = collectSpawnCells(s, e, 9, Block.GRASS, Block.PATH);
+    if (n > 0) cell = pickSpawnCell(n, keys[6], keys[7]);
+  }
+  spawnInto(s, e, ZOMBIE0, COW0, cell, ZOMBIE_HEALTH);
+  // Skeleton
+  cell = -1;
+  if (countLive(s, e, SKELETON0, ARROW0) < 2 && uniformScalar(keys[8], keys[9]) < SPAWN_SKELETON_CHANCE) {
+    const n = collectSpawnCells(s, e, 9, Block.PATH, Block.PATH);
+    if (n > 0) cell = pickSpawnCell(n, keys[10], keys[11]);
+  }
+  spawnInto(s, e, SKELETON0, ARROW0, cell, SKELETON_HEALTH);
+}
+
+const spawnKeys = new Int32Array(12);

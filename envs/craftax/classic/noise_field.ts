@@ -1,0 +1,158 @@
+/**
+ * Fast, still exact, access to the world-generation noise. World generation only ever compares
+ * noise-derived values against a few thresholds, so each field is evaluated in double precision
+ * (no per-operation float32 rounding, several times faster) and the exact float32 value of the
+ * original is recomputed only for cells whose double value lies within a proven error margin of
+ * the normalisation extremes or of a threshold. Decisions are therefore identical to evaluating
+ * `fractalNoise` everywhere (a test checks this on many seeds).
+ *
+ * @module
+ */
+
+import { splitChild, TF_OUT, uniformAt } from "../jax_random.ts";
+import { cosf, sinf } from "./f32math.ts";
+
+const f = Math.fround;
+const TWO_PI_F = f(2 * Math.PI);
+const SQRT2_F = f(Math.SQRT2);
+
+/**
+ * Bound on |double - float32| for a raw Perlin value: magnitudes stay below 4 and the value
+ * passes through at most 14 float32 roundings (each <= 2^-24 relative) with factors <= 1.5, so
+ * the true bound is < 2e-5; 1e-4 leaves a wide safety factor.
+ */
+const RAW_ERROR = 1e-4;
+
+function fade(t: number): number {
+  const t3 = f(f(t * t) * t);
+  return f(t3 * f(f(t * f(f(t * 6) - 15)) + 10));
+}
+
+/** One Perlin octave on a size x size grid, normalised as in the original's fractal noise. */
+export class NoiseField {
+  readonly size: number;
+  readonly res0: number;
+  readonly res1: number;
+  private readonly d0: number;
+  private readonly d1: number;
+  private readonly lw: number;
+  private readonly gx: Float32Array;
+  private readonly gy: Float32Array;
+  // Per row (i) and per column (j) grid terms, exact float32.
+  private readonly xs: Float32Array;
+  private readonly txs: Float32Array;
+  private readonly ys: Float32Array;
+  private readonly tys: Float32Array;
+  // Column weights of the double-precision evaluation.
+  private readonly wa: Float64Array;
+  private readonly wb: Float64Array;
+  private readonly wc: Float64Array;
+  private readonly wd: Float64Array;
+  /** Raw Perlin values in double precision. */
+  readonly approx: Float64Array;
+  /** Normalised double-precision values (within `eps` of the exact ones). */
+  readonly norm: Float64Array;
+  /** Exact float32 minimum and maximum of the raw field, and max - min. */
+  mn = 0;
+  mx = 0;
+  range = 1;
+  /** Margin on the normalised scale within which a double value may be on the wrong side. */
+  eps = 0;
+
+  constructor(size: number, res0: number, res1: number) {
+    this.size = size, this.res0 = res0, this.res1 = res1;
+    this.d0 = (size / res0) | 0, this.d1 = (size / res1) | 0;
+    this.lw = res1 + 1;
+    this.gx = new Float32Array((res0 + 1) * this.lw);
+    this.gy = new Float32Array((res0 + 1) * this.lw);
+    this.xs = new Float32Array(size), this.txs = new Float32Array(size);
+    this.ys = new Float32Array(size), this.tys = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      this.xs[i] = f((i * res0 / size) % 1); // exact multiples of a power of two
+      this.txs[i] = fade(this.xs[i]);
+      this.ys[i] = f((i * res1 / size) % 1);
+      this.tys[i] = fade(this.ys[i]);
+    }
+    this.approx = new Float64Array(size * size);
+    this.norm = new Float64Array(size * size);
+    this.wa = new Float64Array(size), this.wb = new Float64Array(size);
+    this.wc = new Float64Array(size), this.wd = new Float64Array(size);
+    for (let j = 0; j < size; j++) {
+      const y = this.ys[j], ty = this.tys[j];
+      this.wa[j] = 1 - ty, this.wb[j] = (1 - ty) * y, this.wc[j] = ty, this.wd[j] = ty * (y - 1);
+    }
+  }
+
+  /** Draws the gradients from the noise key and evaluates the field (split(key)[1] twice). */
+  generate(k0: number, k1: number): void {
+    splitChild(k0, k1, 1);
+    splitChild(TF_OUT[0], TF_OUT[1], 1);
+    const a0 = TF_OUT[0], a1 = TF_OUT[1];
+    const { gx, gy, xs, txs, approx, size, d0, d1, lw } = this;
+    for (let i = 0; i < gx.length; i++) {
+      const ang = f(TWO_PI_F * uniformAt(a0, a1, i));
+      gx[i] = cosf(ang);
+      gy[i] = sinf(ang);
+    }
+    // In double precision the bilinear blend factors into row terms (per lattice column) times
+    // column weights: v = a_j * P0 + b_j * Q0 + c_j * P1 + d_j * Q1.
+    const { wa, wb, wc, wd } = this;
+    let amn = Infinity, amx = -Infinity;
+    for (let i = 0; i < size; i++) {
+      const x = xs[i], x1 = x - 1, tx = txs[i], omtx = 1 - tx;
+      const g0 = ((i / d0) | 0) * lw, g1 = g0 + lw;
+      const row = i * size;
+      for (let cj = 0, j = 0; cj < this.res1; cj++) {
+        const p0 = SQRT2_F * (x * gx[g0 + cj] * omtx + tx * x1 * gx[g1 + cj]);
+        const q0 = SQRT2_F * (gy[g0 + cj] * omtx + tx * gy[g1 + cj]);
+        const p1 = SQRT2_F * (x * gx[g0 + cj + 1] * omtx + tx * x1 * gx[g1 + cj + 1]);
+        const q1 = SQRT2_F * (gy[g0 + cj + 1] * omtx + tx * gy[g1 + cj + 1]);
+        for (const jEnd = j + d1; j < jEnd; j++) {
+          const v = wa[j] * p0 + wb[j] * q0 + wc[j] * p1 + wd[j] * q1;
+          approx[row + j] = v;
+          if (v < amn) amn = v;
+          if (v > amx) amx = v;
+        }
+      }
+    }
+    // Exact extremes: only cells within 2 * RAW_ERROR of the double extremes can attain them.
+    let mn = Infinity, mx = -Infinity;
+    for (let k = 0; k < approx.length; k++) {
+      const v = approx[k];
+      if (v <= amn + 2 * RAW_ERROR) mn = Math.min(mn, this.exactRaw(k));
+      if (v >= amx - 2 * RAW_ERROR) mx = Math.max(mx, this.exactRaw(k));
+    }
+    this.mn = mn, this.mx = mx;
+    this.range = f(mx - mn);
+    // Normalised error: raw error / range plus the two float32 roundings of the normalisation.
+    this.eps = RAW_ERROR / this.range + 1e-6;
+    const inv = 1 / this.range, norm = this.norm;
+    for (let k = 0; k < approx.length; k++) norm[k] = (approx[k] - mn) * inv;
+  }
+
+  /** The original's float32 raw Perlin value at flat cell k (every operation rounded). */
+  exactRaw(k: number): number {
+    const { gx, gy, xs, txs, ys, tys, size, d0, d1, lw } = this;
+    const i = (k / size) | 0, j = k - i * size;
+    const x = xs[i], y = ys[j], x1 = f(x - 1), y1 = f(y - 1), tx = txs[i], ty = tys[j];
+    const g00 = ((i / d0) | 0) * lw + ((j / d1) | 0), g10 = g00 + lw, g01 = g00 + 1, g11 = g10 + 1;
+    const n00 = f(f(x * gx[g00]) + f(y * gy[g00]));
+    const n10 = f(f(x1 * gx[g10]) + f(y * gy[g10]));
+    const n01 = f(f(x * gx[g01]) + f(y1 * gy[g01]));
+    const n11 = f(f(x1 * gx[g11]) + f(y1 * gy[g11]));
+    const omtx = f(1 - tx);
+    const n0 = f(f(n00 * omtx) + f(tx * n10));
+    const n1 = f(f(n01 * omtx) + f(tx * n11));
+    return f(SQRT2_F * f(f(f(1 - ty) * n0) + f(ty * n1)));
+  }
+
+  /** Exact normalised value (float32), as the original's fractal noise returns it. */
+  exact(k: number): number {
+    return f(f(this.exactRaw(k) - this.mn) / this.range);
+  }
+
+  /** Normalised value in double precision; within `eps` of `exact(k)`. */
+  approxNorm(k: number): number {
+    return this.norm[k];
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Full Craftax symbolic observation (8268 floats), in the original's layout:
+ * [0, 8217): 9x11 view x 83 channels, index (r * 11 + c) * 83 + ch: 37 block one-hot, 5 item
+ *   one-hot, 40 mob channels (class * 8 + type id: melee, passive, ranged, mob projectile, player
+ *   projectile), then visibility (light > 0.05); all other channels are zero on dark cells;
+ * then inventory (16), potions (6), intrinsics (9), facing one-hot (4), armour (4), armour
+ * enchantments (4) and 8 flags (light, sleeping, resting, spells x2, floor / 10, ladder open,
+ * boss vulnerable).
+ *
+ * @module
+ */
+
+import { FULL_MAP_CELLS, FULL_MAP_SIZE, FULL_NUM_BLOCKS, NUM_LEVELS } from "./constants.ts";
+import {
+  FULL_MOB_SLOTS,
+  FULL_NUM_INV,
+  FullInv,
+  type FullState,
+  MELEE0,
+  RANGED0,
+  SLOT_CLASS,
+} from "./state.ts";
+
+export const FULL_OBS_ROWS = 9, FULL_OBS_COLS = 11, FULL_OBS_CHANNELS = 83;
+export const FULL_OBS_MAP_SIZE = FULL_OBS_ROWS * FULL_OBS_COLS * FULL_OBS_CHANNELS; // 8217
+export const FULL_OBS_SIZE = FULL_OBS_MAP_SIZE + 51; // 8268
+const ITEM0 = FULL_NUM_BLOCKS, MOB0 = ITEM0 + 5, VIS = FULL_OBS_CHANNELS - 1;
+const f = Math.fround;
+const sqrt10 = (v: number) => f(f(Math.sqrt(v)) / 10);
+
+/** Writes env `e`'s observation into `out[offset .. offset + 8268)`. */
+export function writeFullObservation(s: FullState, e: number, out: Float32Array, offset: number): void {
+  out.fill(0, offset, offset + FULL_OBS_SIZE);
+  const N = FULL_MAP_SIZE, R = FULL_OBS_ROWS, Cc = FULL_OBS_COLS, CH = FULL_OBS_CHANNELS;
+  const level = s.playerLevel[e];
+  const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
+  const base = (e * NUM_LEVELS + level) * FULL_MAP_CELLS;
+  const visible = new Uint8Array(R * Cc);
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < Cc; c++) {
+      const mr = pr - (R >> 1) + r, mc = pc - (Cc >> 1) + c;
+      const inside = mr >= 0 && mr < N && mc >= 0 && mc < N;
+      // Off the map the padded light is 0, so the whole cell stays zero.
+      if (!inside || !(s.lightMap[base + mr * N + mc] > 0.05)) continue;
+      visible[r * Cc + c] = 1;
+      const cell = offset + (r * Cc + c) * CH;
+      out[cell + s.map[base + mr * N + mc]] = 1;
+      out[cell + ITEM0 + s.itemMap[base + mr * N + mc]] = 1;
+      out[cell + VIS] = 1;
+    }
+  }
+  // Mobs of the current floor, class by class in slot order; each slot sets its channel at its
+  // (wrapped) local cell, so off-screen slots can erase visible ones (as in the original).
+  const m0 = (e * NUM_LEVELS + level) * FULL_MOB_SLOTS;
+  for (let i = 0; i < FULL_MOB_SLOTS; i++) {
+    const j = m0 + i;
+    const lr = s.mobPos[2 * j] - pr + (R >> 1), lc = s.mobPos[2 * j + 1] - pc + (Cc >> 1);
+    const onScreen = s.mobMask[j] === 1 && lr >= 0 && lr < R && lc >= 0 && lc < Cc;
+    const wr = lr < 0 ? lr + R : lr, wc = lc < 0 ? lc + Cc : lc;
+    if (wr < 0 || wr >= R || wc < 0 || wc >= Cc) continue;
+    const ch = MOB0 + SLOT_CLASS[i] * 8 + s.mobType[j];
+    if (ch < MOB0 || ch >= VIS) continue;
+    // Dark cells are masked after the mob channels are written.
+    out[offset + (wr * Cc + wc) * CH + ch] = onScreen && visible[wr * Cc + wc] ? 1 : 0;
+  }
+  let o = offset + FULL_OBS_MAP_SIZE;
+  const inv = e * FULL_NUM_INV, I = s.inventory;
+  for (
+    const k of [
+      FullInv.WOOD,
+      FullInv.STONE,
+      FullInv.COAL,
+      FullInv.IRON,
+      FullInv.DIAMOND,
+      FullInv.SAPPHIRE,
+      FullInv.RUBY,
+      FullInv.SAPLING,
+      FullInv.TORCHES,
+      FullInv.ARROWS,
+    ]
+  ) out[o++] = sqrt10(I[inv + k]);
+  out[o++] = f(I[inv + FullInv.BOOKS] / 2);
+  out[o++] = f(I[inv + FullInv.PICKAXE] / 4);
+  out[o++] = f(I[inv + FullInv.SWORD] / 4);
+  out[o++] = s.swordEnchantment[e];
+  out[o++] = s.bowEnchantment[e];
+  out[o++] = I[inv + FullInv.BOW];
+  for (let k = 0; k < 6; k++) out[o++] = sqrt10(s.potions[6 * e + k]);
+  for (
+    const v of [
+      s.health[e],
+      s.food[e],
+      s.drink[e],
+      s.energy[e],
+      s.mana[e],
+      s.xp[e],
+      s.dexterity[e],
+      s.strength[e],
+      s.intelligence[e],
+    ]
+  ) out[o++] = f(v / 10);
+  const d = s.playerDir[e] - 1;
+  if (d >= 0 && d < 4) out[o + d] = 1;
+  o += 4;
+  for (let k = 0; k < 4; k++) out[o++] = f(s.armour[4 * e + k] / 2);
+  for (let k = 0; k < 4; k++) out[o++] = s.armourEnchantments[4 * e + k];
+  out[o++] = s.light[e];
+  out[o++] = s.sleeping[e];
+  out[o++] = s.resting[e];
+  out[o++] = s.learnedSpells[2 * e];
+  out[o++] = s.learnedSpells[2 * e + 1];
+  out[o++] = f(level / 10);
+  out[o++] = s.monstersKilled[e * NUM_LEVELS + level] >= 8 ? 1 : 0;
+  let fighters = 0;
+  for (let i = MELEE0; i < MELEE0 + 3; i++) fighters += s.mobMask[m0 + i];
+  for (let i = RANGED0; i < RANGED0 + 2; i++) fighters += s.mobMask[m0 + i];
+  out[o] = fighters === 0 && s.bossTimesteps[e] <= 0 ? 1 : 0;
+}

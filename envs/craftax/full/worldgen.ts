@@ -1,0 +1,349 @@
+/**
+ * Full Craftax world generation (the original's `generate_world`): six noise-generated floors
+ * (overworld, gnomish mines, troll mines, fire, ice, boss) and three room dungeons (dungeon,
+ * sewers, vaults), stacked as floors [O, D, GM, S, V, TM, F, I, B]. Produces block maps, item
+ * maps and ladder positions; keys are consumed in the original's order.
+ *
+ * @module
+ */
+
+import { bits32At, choiceP, type Key, permutation, split, uniform } from "../jax_random.ts";
+import { fractalNoise } from "../classic/noise.ts";
+import {
+  DUNGEON_CONFIGS,
+  type DungeonConfig,
+  FULL_MAP_CELLS,
+  FULL_MAP_SIZE,
+  FullBlock as B,
+  Item,
+  NUM_LEVELS,
+  SMOOTH_CONFIGS,
+  type SmoothGenConfig,
+} from "./constants.ts";
+
+const f = Math.fround;
+const N = FULL_MAP_SIZE;
+const F005 = f(0.05), F07 = f(0.7), F08 = f(0.8), F085 = f(0.85), F04 = f(0.4), F05 = f(0.5);
+
+/** One generated floor. */
+export interface Floor {
+  map: Uint8Array;
+  itemMap: Uint8Array;
+  lightMap: Float32Array;
+  ladderDown: [number, number];
+  ladderUp: [number, number];
+}
+
+/** All nine floors. */
+export interface FullWorld {
+  /** Block ids, [level][row][col]. */
+  map: Uint8Array;
+  /** Item ids, [level][row][col]. */
+  itemMap: Uint8Array;
+  /** Light in [0, 1], [level][row][col]; cells at or below 0.05 are dark in the observation. */
+  lightMap: Float32Array;
+  /** Ladder positions, [level][2]. */
+  downLadders: Int32Array;
+  upLadders: Int32Array;
+  /** Potion colour -> effect, a random permutation of 0..5 per episode. */
+  potionMapping: Int32Array;
+}
+
+/** Euclidean distance to the spawn (24, 24) in float32, as `get_distance_map`. */
+const DISTANCE: Float32Array = (() => {
+  const d = new Float32Array(FULL_MAP_CELLS);
+  const c = N >> 1;
+  for (let r = 0; r < N; r++) {
+    for (let col = 0; col < N; col++) d[r * N + col] = f(Math.sqrt((r - c) ** 2 + (col - c) ** 2));
+  }
+  return d;
+})();
+
+/** `randint(key, (n,), minval, maxval)` with per-element int32 bounds. */
+function randintVec(key: Key, minvals: number[], maxvals: number[]): number[] {
+  const [ka, kb] = split(key);
+  const out: number[] = [];
+  for (let i = 0; i < minvals.length; i++) {
+    const lo = minvals[i], hi = maxvals[i];
+    const span = hi <= lo ? 1 : hi - lo;
+    const m0 = 65536 % span;
+    const mult = (Math.imul(m0, m0) >>> 0) % span;
+    const h = (bitsAt(ka, i) % span) >>> 0, l = (bitsAt(kb, i) % span) >>> 0;
+    out.push(lo + (((Math.imul(h, mult) >>> 0) + l) >>> 0) % span);
+  }
+  return out;
+}
+
+function bitsAt(key: Key, i: number): number {
+  return bits32At(key[0], key[1], i) >>> 0;
+}
+
+/** Scalar `choice(key, n, p=p)` (p unnormalised, as the original passes it). */
+function choiceIndex(key: Key, p: ArrayLike<number>): number {
+  return choiceP(key, p, 1)[0];
+}
+
+function smoothFloor(key: Key, cfg: SmoothGenConfig): Floor {
+  const profWater = new Float32Array(FULL_MAP_CELLS), profMountain = new Float32Array(FULL_MAP_CELLS);
+  const wStrength = cfg.waterStrength, wMax = f(cfg.waterMax);
+  const mStrength = cfg.mountainStrength, mMax = f(cfg.mountainMax);
+  for (let i = 0; i < FULL_MAP_CELLS; i++) {
+    profWater[i] = Math.min(Math.max(f(DISTANCE[i] / wStrength), 0), wMax);
+    profMountain[i] = Math.min(Math.max(f(DISTANCE[i] / mStrength), 0), mMax);
+  }
+  // rng, sub = split(rng) before each stage
+  let rng = key;
+  const next = (): Key => {
+    const [a, b] = split(rng);
+    rng = a;
+    return b;
+  };
+  const water = fractalNoise(...keyPair(next()), N, 3, 3);
+  next(); // water (unused)
+  const mountain = fractalNoise(...keyPair(next()), N, 3, 3);
+  const pathX = fractalNoise(...keyPair(next()), N, 6, 24);
+  next(); // caves (unused)
+  const treeKey = next();
+  const treeNoise = fractalNoise(...keyPair(treeKey), N, 12, 12);
+  const treeUniform = uniform(rng, FULL_MAP_CELLS); // drawn from the parent key (a quirk)
+  let oreRng = next();
+  const oreUniforms: Float32Array[] = [];
+  for (let k = 0; k < 5; k++) {
+    const [a, b] = split(oreRng);
+    oreRng = a;
+    oreUniforms.push(uniform(b, FULL_MAP_CELLS));
+  }
+  const diamondKey = next();
+  const ladderDownKey = next();
+  const ladderUpKey = next();
+
+  const wT = f(cfg.waterThreshold), sT = f(cfg.sandThreshold);
+  const tP = f(cfg.treeThresholdPerlin), tU = f(cfg.treeThresholdUniform);
+  const chances = cfg.oreChances.map((c) => f(c));
+  const map = new Uint8Array(FULL_MAP_CELLS);
+  const lavaMask = new Uint8Array(FULL_MAP_CELLS);
+  for (let r = 0; r < N; r++) {
+    for (let c = 0; c < N; c++) {
+      const i = r * N + c;
+      const w = f(f(water[i] + profWater[i]) - 1);
+      const m = f(f(f(mountain[i] + F005) + profMountain[i]) - 1);
+      let b = w > wT ? cfg.seaBlock : cfg.defaultBlock;
+      if (w > sT && b !== cfg.seaBlock) b = cfg.coastBlock;
+      if (m > F07) b = cfg.mountainBlock;
+      if (m > F07 && pathX[i] > F08) b = cfg.pathBlock;
+      if (m > F07 && pathX[c * N + r] > F08) b = cfg.pathBlock;
+      if (m > F085 && w > F04) b = cfg.innerMountainBlock;
+      if ((treeNoise[i] > tP ? treeUniform[i] : 0) > tU && b === cfg.treeRequirementBlock) b = cfg.tree;
+      for (let k = 0; k < 5; k++) {
+        if (b === cfg.oreRequirementBlocks[k] && oreUniforms[k][i] < chances[k]) b = cfg.ores[k];
+      }
+      if (m > F085 && treeNoise[i] > F07) b = cfg.lava, lavaMask[i] = 1;
+      map[i] = b;
+    }
+  }
+  // always_diamond is off in full Craftax: a stone cell is "replaced" by stone. With no stone at
+  // all, p = 0/0 = NaN and the search returns cell 0, which becomes STONE (as in the original).
+  const pStone = new Float32Array(FULL_MAP_CELLS);
+  let stones = 0;
+  for (let i = 0; i < FULL_MAP_CELLS; i++) if (map[i] === B.STONE) stones++;
+  for (let i = 0; i < FULL_MAP_CELLS; i++) pStone[i] = f((map[i] === B.STONE ? 1 : 0) / stones);
+  map[choiceIndex(diamondKey, pStone)] = B.STONE;
+  map[(N >> 1) * N + (N >> 1)] = cfg.playerSpawn;
+
+  const itemMap = new Uint8Array(FULL_MAP_CELLS);
+  const valid = Float32Array.from(map, (b) => (b === cfg.validLadder ? 1 : 0));
+  const down = choiceIndex(ladderDownKey, valid);
+  if (cfg.ladderDown) itemMap[down] = Item.LADDER_DOWN;
+  const up = choiceIndex(ladderUpKey, valid);
+  if (cfg.ladderUp) itemMap[up] = Item.LADDER_UP;
+  const ladderUp: [number, number] = [(up / N) | 0, up % N];
+  const lightMap = smoothLight(cfg, ladderUp, lavaMask);
+  return { map, itemMap, lightMap, ladderDown: [(down / N) | 0, down % N], ladderUp };
+}
+
+/** Torch light: clip(1 - dist/5, 0, 1) on a 9x9 patch (float32). */
+const TORCH_LIGHT: Float32Array = (() => {
+  const t = new Float32Array(81);
+  for (let a = 0; a < 9; a++) {
+    for (let b = 0; b < 9; b++) {
+      t[a * 9 + b] = Math.min(1, Math.max(0, f(1 - f(f(Math.sqrt((a - 4) ** 2 + (b - 4) ** 2)) / 5))));
+    }
+  }
+  return t;
+})();
+const LAVA_GLOW = [f(0.2), f(0.7), f(0.2), f(0.7), 1, f(0.7), f(0.2), f(0.7), f(0.2)];
+
+/**
+ * Floor light: the default level, a torch-shaped patch around the up ladder (window clamped
+ * into the map like dynamic_update_slice), plus a 3x3 glow around lava, clipped to [0, 1].
+ */
+function smoothLight(cfg: SmoothGenConfig, ladderUp: [number, number], lavaMask: Uint8Array): Float32Array {
+  const dl = f(cfg.defaultLight);
+  const light = new Float32Array(FULL_MAP_CELLS).fill(dl);
+  const r0 = Math.min(Math.max(ladderUp[0] - 4, 0), N - 9),
+    c0 = Math.min(Math.max(ladderUp[1] - 4, 0), N - 9);
+  for (let a = 0; a < 9; a++) {
+    for (let b = 0; b < 9; b++) light[(r0 + a) * N + c0 + b] = f(f(TORCH_LIGHT[a * 9 + b] * f(1 - dl)) + dl);
+  }
+  const glows = cfg.lava === B.LAVA;
+  for (let r = 0; r < N; r++) {
+    for (let c = 0; c < N; c++) {
+      let g = 0;
+      if (glows) {
+        for (let k = 0; k < 9; k++) {
+          const rr = r + ((k / 3) | 0) - 1, cc = c + (k % 3) - 1;
+          if (rr >= 0 && rr < N && cc >= 0 && cc < N && lavaMask[rr * N + cc]) g = f(g + LAVA_GLOW[k]);
+        }
+      }
+      const i = r * N + c;
+      light[i] = Math.min(1, Math.max(0, f(light[i] + g)));
+    }
+  }
+  return light;
+}
+
+function keyPair(k: Key): [number, number] {
+  return [k[0], k[1]];
+}
+
+const PAD = 10; // max room size: the dungeon is built on a map padded by 10 cells
+const PN = N + 2 * PAD;
+
+function dungeonFloor(key: Key, cfg: DungeonConfig): Floor {
+  const [k0, , roomSizeKey] = split(key, 3);
+  let rng = k0;
+  const sizes = randintVec(roomSizeKey, new Array(16).fill(5), new Array(16).fill(10));
+  const pmap = new Int32Array(PN * PN); // padding is 0 (INVALID)
+  const pitems = new Int32Array(PN * PN);
+  for (let r = PAD; r < PAD + N; r++) pmap.fill(B.WALL, r * PN + PAD, r * PN + PAD + N);
+  const occupancy = new Float32Array(9).fill(1);
+  let roomRng: Key;
+  [rng, roomRng] = split(rng);
+  const rooms: [number, number][] = [];
+  for (let room = 0; room < 8; room++) {
+    let sub: Key;
+    [roomRng, sub] = split(roomRng);
+    const chunk = choiceIndex(sub, occupancy);
+    occupancy[chunk] = 0;
+    [roomRng, sub] = split(roomRng);
+    const off = randintVec(sub, [0, 0], [11, 11]);
+    const pr = (chunk % 3) * 16 + PAD + off[0], pc = ((chunk / 3) | 0) * 16 + PAD + off[1];
+    const s0 = sizes[2 * room], s1 = sizes[2 * room + 1];
+    for (let x = 0; x < s0; x++) for (let y = 0; y < s1; y++) pmap[(pr + x) * PN + pc + y] = B.PATH;
+    pitems[pr * PN + pc] = Item.TORCH;
+    pitems[(pr + s0 - 1) * PN + pc] = Item.TORCH;
+    pitems[pr * PN + pc + s1 - 1] = Item.TORCH;
+    pitems[(pr + s0 - 1) * PN + pc + s1 - 1] = Item.TORCH;
+    [roomRng, sub] = split(roomRng);
+    const chest = randintVec(sub, [1, 1], [s0 - 1, s1 - 1]);
+    pmap[(pr + chest[0]) * PN + pc + chest[1]] = B.CHEST;
+    const [nextRng, fk, uk] = split(roomRng, 3);
+    roomRng = nextRng;
+    const fountain = randintVec(fk, [1, 1], [s0 - 1, s1 - 1]);
+    if (uniform(uk, 1)[0] > F05) pmap[(pr + fountain[0]) * PN + pc + fountain[1]] = cfg.fountainBlock;
+    rooms.push([pr, pc]);
+  }
+  let pathRng: Key;
+  [rng, pathRng] = split(rng);
+  const included = new Float32Array(8);
+  included[7] = 1;
+  for (let i = 0; i < 8; i++) {
+    const [a, sub] = split(pathRng);
+    const sink = rooms[choiceIndex(sub, included)];
+    const src = rooms[i];
+    // Horizontal leg along the source row, then vertical leg along the sink column; only walls
+    // turn into path.
+    const hd = sink[1] - src[1];
+    for (let c = 0; c < PN; c++) {
+      const idx = (c - src[1]) * Math.sign(hd);
+      if (hd !== 0 && idx >= 0 && idx <= Math.abs(hd) && pmap[src[0] * PN + c] === B.WALL) {
+        pmap[src[0] * PN + c] = B.PATH;
+      }
+    }
+    const vd = sink[0] - src[0];
+    for (let r = 0; r < PN; r++) {
+      const idx = (r - src[0]) * Math.sign(vd);
+      if (vd !== 0 && idx >= 0 && idx <= Math.abs(vd) && pmap[r * PN + sink[1]] === B.WALL) {
+        pmap[r * PN + sink[1]] = B.PATH;
+      }
+    }
+    const [, carry] = split(a);
+    pathRng = carry;
+    included[i] = 1;
+  }
+  pmap[(rooms[0][0] + 2) * PN + rooms[0][1] + 2] = cfg.specialBlock;
+
+  const map0 = new Int32Array(FULL_MAP_CELLS), itemMap = new Uint8Array(FULL_MAP_CELLS);
+  for (let r = 0; r < N; r++) {
+    for (let c = 0; c < N; c++) {
+      map0[r * N + c] = pmap[(r + PAD) * PN + c + PAD];
+      itemMap[r * N + c] = pitems[(r + PAD) * PN + c + PAD];
+    }
+  }
+  // Walls next to (or under) a non-wall stay walls, other walls become darkness.
+  const open = (r: number, c: number) => r >= 0 && r < N && c >= 0 && c < N && map0[r * N + c] !== B.WALL;
+  let rareKey: Key;
+  [rng, rareKey] = split(rng);
+  const rareU = uniform(rareKey, FULL_MAP_CELLS);
+  const cum0 = f(0.9), cum1 = f(cum0 + f(0.1));
+  const map = new Uint8Array(FULL_MAP_CELLS);
+  for (let r = 0; r < N; r++) {
+    for (let c = 0; c < N; c++) {
+      const i = r * N + c;
+      const adj = open(r, c) || open(r - 1, c) || open(r + 1, c) || open(r, c - 1) || open(r, c + 1);
+      const rare = f(cum1 * f(1 - rareU[i])) > cum0; // choice([F, T], p=[0.9, 0.1])
+      const b = map0[i];
+      if (!adj) map[i] = B.DARKNESS;
+      else if (b === B.WALL) map[i] = rare ? B.WALL_MOSS : B.WALL;
+      else map[i] = rare && b === B.PATH && itemMap[i] === Item.NONE ? cfg.rarePathReplacementBlock : b;
+    }
+  }
+  let downKey: Key, upKey: Key;
+  [rng, downKey] = split(rng);
+  [rng, upKey] = split(rng);
+  let paths = 0;
+  for (let i = 0; i < FULL_MAP_CELLS; i++) if (map[i] === B.PATH) paths++;
+  const pDown = Float32Array.from(map, (b) => f((b === B.PATH ? 1 : 0) / paths));
+  const down = choiceIndex(downKey, pDown);
+  itemMap[down] = Item.LADDER_DOWN;
+  const up = choiceIndex(upKey, Float32Array.from(map, (b) => (b === B.PATH ? 1 : 0)));
+  itemMap[up] = Item.LADDER_UP;
+  const lightMap = new Float32Array(FULL_MAP_CELLS).fill(1);
+  return { map, itemMap, lightMap, ladderDown: [(down / N) | 0, down % N], ladderUp: [(up / N) | 0, up % N] };
+}
+
+/** `generate_world(key)` of full Craftax: the nine floors. */
+export function generateFullWorld(key: Key): FullWorld {
+  const keys7 = split(key, 7);
+  const smooth = SMOOTH_CONFIGS.map((cfg, i) => smoothFloor(keys7[i + 1], cfg));
+  const keys4 = split(keys7[0], 4);
+  const [, potionKey] = split(keys4[0]);
+  const dungeons = DUNGEON_CONFIGS.map((cfg, i) => dungeonFloor(keys4[i + 1], cfg));
+  const floors = [
+    smooth[0],
+    dungeons[0],
+    smooth[1],
+    dungeons[1],
+    dungeons[2],
+    smooth[2],
+    smooth[3],
+    smooth[4],
+    smooth[5],
+  ];
+  const world: FullWorld = {
+    map: new Uint8Array(NUM_LEVELS * FULL_MAP_CELLS),
+    itemMap: new Uint8Array(NUM_LEVELS * FULL_MAP_CELLS),
+    lightMap: new Float32Array(NUM_LEVELS * FULL_MAP_CELLS),
+    downLadders: new Int32Array(NUM_LEVELS * 2),
+    upLadders: new Int32Array(NUM_LEVELS * 2),
+    potionMapping: permutation(potionKey, 6),
+  };
+  floors.forEach((fl, l) => {
+    world.map.set(fl.map, l * FULL_MAP_CELLS);
+    world.itemMap.set(fl.itemMap, l * FULL_MAP_CELLS);
+    world.lightMap.set(fl.lightMap, l * FULL_MAP_CELLS);
+    world.downLadders.set(fl.ladderDown, 2 * l);
+    world.upLadders.set(fl.ladderUp, 2 * l);
+  });
+  return world;
+}

@@ -1,0 +1,307 @@
+/**
+ * JAX-compatible counter-based PRNG: threefry-2x32 (20 rounds) with JAX's "partitionable" key
+ * derivation (the default since jax 0.5). Keys are pairs of uint32 words; every draw is a pure
+ * function of (key, counter), so a seed gives bit-identical streams to `jax.random`.
+ *
+ * Two layers:
+ * - scalar hot-path functions (`tfBlock`, `splitWord`, `bits32At`, `uniformAt`, ...) that never
+ *   allocate; the result of `tfBlock` lands in the shared `TF_OUT` scratch;
+ * - array helpers mirroring the jax.random API (`split`, `uniform`, `randint`, `choice`, ...)
+ *   for world generation, tests and tooling.
+ *
+ * @module
+ */
+
+/** Output words of the last `tfBlock` call, stored as int32 bit patterns. */
+export const TF_OUT: Int32Array = new Int32Array(2);
+
+// Key-schedule parity constant of Threefish/threefry.
+const PARITY = 0x1bd11bda;
+
+/**
+ * One threefry-2x32 block: encrypts counter (c0, c1) under key (k0, k1). Writes TF_OUT.
+ * All arithmetic is int32 with wrap-around (`| 0`); rotations use `<<`/`>>>`.
+ */
+export function tfBlock(k0: number, k1: number, c0: number, c1: number): void {
+  const ks0 = k0 | 0, ks1 = k1 | 0, ks2 = (k0 ^ k1 ^ PARITY) | 0;
+  let x0 = (c0 + ks0) | 0;
+  let x1 = (c1 + ks1) | 0;
+  // Rounds 1-4 (rotations 13, 15, 26, 6)
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks1) | 0, x1 = (x1 + ks2 + 1) | 0;
+  // Rounds 5-8 (rotations 17, 29, 16, 24)
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks2) | 0, x1 = (x1 + ks0 + 2) | 0;
+  // Rounds 9-12
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks0) | 0, x1 = (x1 + ks1 + 3) | 0;
+  // Rounds 13-16
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks1) | 0, x1 = (x1 + ks2 + 4) | 0;
+  // Rounds 17-20
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  TF_OUT[0] = (x0 + ks2) | 0;
+  TF_OUT[1] = (x1 + ks0 + 5) | 0;
+}
+
+/** Output of `tfBlock2`: [a0, a1, b0, b1] for counters (0, ia) and (0, ib). */
+export const TF_OUT2: Int32Array = new Int32Array(4);
+
+/**
+ * Two threefry blocks under the same key with counters (0, ia) and (0, ib), interleaved so the
+ * two serial round chains overlap (about twice the throughput of two `tfBlock` calls). Used for
+ * `split(key)` when both children are needed, and for pairs of draws.
+ */
+export function tfBlock2(k0: number, k1: number, ia: number, ib: number): void {
+  const ks0 = k0 | 0, ks1 = k1 | 0, ks2 = (k0 ^ k1 ^ PARITY) | 0;
+  let x0 = ks0, y0 = ks0;
+  let x1 = (ia + ks1) | 0, y1 = (ib + ks1) | 0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 13) | (y1 >>> 19)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 15) | (y1 >>> 17)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 26) | (y1 >>> 6)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 6) | (y1 >>> 26)) ^ y0;
+  x0 = (x0 + ks1) | 0, x1 = (x1 + ks2 + 1) | 0;
+  y0 = (y0 + ks1) | 0, y1 = (y1 + ks2 + 1) | 0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 17) | (y1 >>> 15)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 29) | (y1 >>> 3)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 16) | (y1 >>> 16)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 24) | (y1 >>> 8)) ^ y0;
+  x0 = (x0 + ks2) | 0, x1 = (x1 + ks0 + 2) | 0;
+  y0 = (y0 + ks2) | 0, y1 = (y1 + ks0 + 2) | 0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 13) | (y1 >>> 19)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 15) | (y1 >>> 17)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 26) | (y1 >>> 6)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 6) | (y1 >>> 26)) ^ y0;
+  x0 = (x0 + ks0) | 0, x1 = (x1 + ks1 + 3) | 0;
+  y0 = (y0 + ks0) | 0, y1 = (y1 + ks1 + 3) | 0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 17) | (y1 >>> 15)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 29) | (y1 >>> 3)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 16) | (y1 >>> 16)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 24) | (y1 >>> 8)) ^ y0;
+  x0 = (x0 + ks1) | 0, x1 = (x1 + ks2 + 4) | 0;
+  y0 = (y0 + ks1) | 0, y1 = (y1 + ks2 + 4) | 0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 13) | (y1 >>> 19)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 15) | (y1 >>> 17)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 26) | (y1 >>> 6)) ^ y0;
+  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  y0 = (y0 + y1) | 0, y1 = ((y1 << 6) | (y1 >>> 26)) ^ y0;
+  TF_OUT2[0] = (x0 + ks2) | 0, TF_OUT2[1] = (x1 + ks0 + 5) | 0;
+  TF_OUT2[2] = (y0 + ks2) | 0, TF_OUT2[3] = (y1 + ks0 + 5) | 0;
+}
+
+/**
+ * Child `i` of `split(key, n)` (partitionable mode: the counter is the flat index as (hi, lo)).
+ * Writes the child key into TF_OUT. `i` must be < 2^32.
+ */
+export function splitChild(k0: number, k1: number, i: number): void {
+  tfBlock(k0, k1, 0, i | 0);
+}
+
+/** 32 random bits at flat position `i` of `random_bits(key, 32, shape)`, as an int32 pattern. */
+export function bits32At(k0: number, k1: number, i: number): number {
+  tfBlock(k0, k1, 0, i | 0);
+  return TF_OUT[0] ^ TF_OUT[1];
+}
+
+/** Element `i` of `uniform(key, shape)` in [0, 1) (float32 exact: 23 random mantissa bits). */
+export function uniformAt(k0: number, k1: number, i: number): number {
+  return (bits32At(k0, k1, i) >>> 9) * 1.1920928955078125e-7;
+}
+
+/** Scalar `uniform(key)` (shape `()`, also shape `(1,)`). */
+export function uniformScalar(k0: number, k1: number): number {
+  return (bits32At(k0, k1, 0) >>> 9) * 1.1920928955078125e-7;
+}
+
+/** Unsigned 32-bit multiply modulo 2^32 (exact, unlike a float product). */
+function mulU32(a: number, b: number): number {
+  return Math.imul(a, b) >>> 0;
+}
+
+/**
+ * Scalar `randint(key, (), minval, maxval)` for int32 bounds (0 <= span < 2^31).
+ * JAX draws two words from `split(key)` and combines them modulo span; for power-of-two spans
+ * the high word is multiplied by zero, so it is skipped without changing the result.
+ */
+export function randintScalar(k0: number, k1: number, minval: number, maxval: number): number {
+  const span = maxval <= minval ? 1 : (maxval - minval) >>> 0;
+  const mult0 = 65536 % span;
+  const multiplier = mulU32(mult0, mult0) % span;
+  tfBlock(k0, k1, 0, 1);
+  const lo = (bits32At(TF_OUT[0], TF_OUT[1], 0) >>> 0) % span;
+  if (multiplier === 0) return minval + lo;
+  tfBlock(k0, k1, 0, 0);
+  const hi = (bits32At(TF_OUT[0], TF_OUT[1], 0) >>> 0) % span;
+  const off = ((mulU32(hi, multiplier) + lo) >>> 0) % span;
+  return minval + off;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Array-level API (allocating), mirroring jax.random.
+
+/** A raw threefry key: two uint32 words. */
+export type Key = Uint32Array;
+
+/** `jax.random.PRNGKey(seed)`: [seed >> 32, seed & 0xffffffff] for a non-negative integer seed. */
+export function prngKey(seed: number): Key {
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new RangeError(`prngKey: seed must be a non-negative safe integer, got ${seed}`);
+  }
+  return Uint32Array.of(Math.floor(seed / 4294967296) >>> 0, seed >>> 0);
+}
+
+/** `jax.random.split(key, n)`: n child keys. */
+export function split(key: Key, n = 2): Key[] {
+  const out: Key[] = [];
+  for (let i = 0; i < n; i++) {
+    tfBlock(key[0], key[1], 0, i);
+    out.push(Uint32Array.of(TF_OUT[0] >>> 0, TF_OUT[1] >>> 0));
+  }
+  return out;
+}
+
+/** `jax.random.fold_in(key, data)` for 0 <= data < 2^32. */
+export function foldIn(key: Key, data: number): Key {
+  tfBlock(key[0], key[1], 0, data >>> 0);
+  return Uint32Array.of(TF_OUT[0] >>> 0, TF_OUT[1] >>> 0);
+}
+
+/** `jax.random.bits(key, (count,))` (uint32). Counters are flat row-major indices. */
+export function randomBits(key: Key, count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  for (let i = 0; i < count; i++) out[i] = bits32At(key[0], key[1], i) >>> 0;
+  return out;
+}
+
+/** `jax.random.uniform(key, (count,), float32, minval, maxval)`. */
+export function uniform(key: Key, count: number, minval = 0, maxval = 1): Float32Array {
+  const out = new Float32Array(count);
+  const lo = Math.fround(minval), width = Math.fround(Math.fround(maxval) - lo);
+  for (let i = 0; i < count; i++) {
+    const f = uniformAt(key[0], key[1], i);
+    out[i] = Math.max(lo, Math.fround(Math.fround(f * width) + lo));
+  }
+  return out;
+}
+
+/** `jax.random.randint(key, (count,), minval, maxval)` with int32 output. */
+export function randint(key: Key, count: number, minval: number, maxval: number): Int32Array {
+  if (!Number.isInteger(minval) || !Number.isInteger(maxval)) {
+    throw new TypeError("randint: bounds must be integers");
+  }
+  const span = maxval <= minval ? 1 : (maxval - minval) >>> 0;
+  const mult0 = 65536 % span;
+  const multiplier = mulU32(mult0, mult0) % span;
+  const [ka, kb] = split(key);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const hi = (bits32At(ka[0], ka[1], i) >>> 0) % span;
+    const lo = (bits32At(kb[0], kb[1], i) >>> 0) % span;
+    out[i] = minval + (((mulU32(hi, multiplier) + lo) >>> 0) % span);
+  }
+  return out;
+}
+
+/** float32 inclusive prefix sum, sequential order (XLA CPU's reduce-window cumsum). */
+export function cumsumF32(p: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(p.length);
+  let acc = 0;
+  for (let i = 0; i < p.length; i++) {
+    acc = Math.fround(acc + p[i]);
+    out[i] = acc;
+  }
+  return out;
+}
+
+/**
+ * `jnp.searchsorted(a, v, side="left")` with JAX's default binary-search ("scan") method:
+ * the number of elements strictly less than v in a sorted array (NaN sorts last).
+ */
+export function searchsortedLeft(a: ArrayLike<number>, v: number): number {
+  const n = a.length;
+  let low = 0, high = n;
+  const levels = Math.ceil(Math.log2(n + 1));
+  for (let l = 0; l < levels; l++) {
+    const mid = (low + high) >>> 1;
+    const am = a[Math.min(mid, n - 1)];
+    // go left when v <= a[mid] under a NaN-last total order
+    const goLeft = Number.isNaN(am) ? true : Number.isNaN(v) ? false : v <= am;
+    if (goLeft) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/**
+ * `jax.random.choice(key, n, shape=(count,), p=p)` (with replacement): returns indices.
+ * r = cumsum(p)[-1] * (1 - u), index = searchsorted_left(cumsum(p), r), all in float32.
+ */
+export function choiceP(key: Key, p: ArrayLike<number>, count = 1): Int32Array {
+  const cum = cumsumF32(p);
+  const total = cum[cum.length - 1];
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const u = uniformAt(key[0], key[1], i);
+    const r = Math.fround(total * Math.fround(1 - u));
+    out[i] = searchsortedLeft(cum, r);
+  }
+  return out;
+}
+
+/** `jax.random.choice(key, n, shape=(count,))` without p (replace=True): randint(0, n). */
+export function choice(key: Key, n: number, count = 1): Int32Array {
+  return randint(key, count, 0, n);
+}
+
+/**
+ * `jax.random.permutation(key, n)`: ceil(3 ln n / ln(2^32-1)) rounds of a stable sort by fresh
+ * 32-bit keys, each round drawing from `split(key)[1]` and continuing with `split(key)[0]`.
+ */
+export function permutation(key: Key, n: number): Int32Array {
+  let x = Int32Array.from({ length: n }, (_, i) => i);
+  const rounds = Math.ceil((3 * Math.log(Math.max(1, n))) / Math.log(4294967295));
+  let k = key;
+  for (let r = 0; r < rounds; r++) {
+    const [next, sub] = split(k);
+    k = next;
+    const sortKeys = randomBits(sub, n);
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => sortKeys[a] - sortKeys[b] || a - b);
+    x = Int32Array.from(order, (i) => x[i]);
+  }
+  return x;
+}

@@ -1,0 +1,30 @@
+/**
+ * Craftax-Classic in TypeScript, bit-exact to JAX Craftax v1.6.1 (jax >= 0.5, threefry
+ * partitionable): batched environment, constants, terminal renderer and the JAX-compatible PRNG;
+ * plus the first pieces of full Craftax (world generation, reset state, observation).
+ *
+ * @module
+ */
+
+export { type ClassicStepResult, CraftaxClassic } from "./classic/env.ts";
+export { ClassicState } from "./classic/state.ts";
+export {
+  Achievement as CraftaxAchievement,
+  ACHIEVEMENT_NAMES as CRAFTAX_ACHIEVEMENT_NAMES,
+  Action as CraftaxAction,
+  ACTION_NAMES as CRAFTAX_ACTION_NAMES,
+  Block as CraftaxBlock,
+  NUM_ACHIEVEMENTS as CRAFTAX_NUM_ACHIEVEMENTS,
+  NUM_ACTIONS as CRAFTAX_NUM_ACTIONS,
+  OBS_SIZE as CRAFTAX_CLASSIC_OBS_SIZE,
+} from "./classic/constants.ts";
+export {
+  renderClassic as renderCraftaxClassic,
+  type RenderOptions as CraftaxRenderOptions,
+} from "./render.ts";
+export * as jaxRandom from "./jax_random.ts";
+// Full Craftax (in progress: world generation, reset state and observation; no step yet).
+export { FullState } from "./full/state.ts";
+export { resetFullEnv } from "./full/reset.ts";
+export { FULL_OBS_SIZE as CRAFTAX_FULL_OBS_SIZE, writeFullObservation } from "./full/observation.ts";
+export { type FullWorld, generateFullWorld } from "./full/worldgen.ts";
