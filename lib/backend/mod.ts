@@ -7,8 +7,8 @@ import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu.ts";
 import { quietVulkanLoader } from "./webgpu/device.ts";
 
-export type BackendChoice = "auto" | "cpu" | "webgpu";
-export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "cpu", "webgpu"];
+export const BACKEND_CHOICES = ["auto", "cpu", "webgpu"] as const;
+export type BackendChoice = typeof BACKEND_CHOICES[number];
 
 export async function createBackend(choice: BackendChoice = "auto"): Promise<Backend> {
   if (!BACKEND_CHOICES.includes(choice)) {

@@ -27,21 +27,14 @@ import {
   string,
   validate,
 } from "./schema.ts";
+import { type VariantName, VARIANTS } from "../train/variants.ts";
+import { BACKEND_CHOICES, type BackendChoice } from "../backend/mod.ts";
 
 export const DATASETS = ["mnist", "fashion-mnist", "cifar10"] as const;
-export const VARIANTS = [
-  "proposed",
-  "dfa",
-  "seed",
-  "no-centering",
-  "symmetric-init",
-  "uniform-width",
-  "bp",
-] as const;
-export const BACKENDS = ["auto", "cpu", "webgpu"] as const;
+export const BACKENDS = BACKEND_CHOICES;
+export { type VariantName, VARIANTS };
 export type DatasetName = typeof DATASETS[number];
-export type VariantName = typeof VARIANTS[number];
-export type BackendName = typeof BACKENDS[number];
+export type BackendName = BackendChoice;
 
 /** One conv layer of a CIFAR-style model. */
 export interface ConvLayerConfig {

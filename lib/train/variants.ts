@@ -3,16 +3,7 @@
  * innovations: layer-specific sigmoid widths, batch-centered class error and asymmetric E/I init.
  */
 
-export type VariantName =
-  | "proposed"
-  | "dfa"
-  | "seed"
-  | "no-centering"
-  | "symmetric-init"
-  | "uniform-width"
-  | "bp";
-
-export const VARIANTS: readonly VariantName[] = [
+export const VARIANTS = [
   "proposed",
   "dfa",
   "seed",
@@ -20,7 +11,9 @@ export const VARIANTS: readonly VariantName[] = [
   "symmetric-init",
   "uniform-width",
   "bp",
-];
+] as const;
+
+export type VariantName = typeof VARIANTS[number];
 
 export interface RuleSettings {
   rule: "ed" | "dfa" | "bp";
