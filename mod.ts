@@ -26,9 +26,10 @@ export { fillNormal, fillUniform, philox4x32, PHILOX_WGSL, Rng } from "./lib/ran
 
 // Networks, learning rules, optimizers
 export type { Grad, Layer, LayerCache, Param, Streams } from "./lib/nn/layer.ts";
-export { DualDense, type DualDenseOptions } from "./lib/nn/dual_dense.ts";
-export { Dense, type DenseOptions } from "./lib/nn/dense.ts";
-export { Network, type NetworkSpec } from "./lib/nn/network.ts";
+export { DualConv2d, DualDense, DualStreamLayer, type DualStreamOptions } from "./lib/nn/dual_stream.ts";
+export { Conv2d, Dense, SingleStreamLayer, type SingleStreamOptions } from "./lib/nn/single_stream.ts";
+export { AvgPool, ConvMap, DenseMap, type LinearMap } from "./lib/nn/linear_map.ts";
+export { type ConvSpec, Network, type NetworkSpec } from "./lib/nn/network.ts";
 export type { LearningRule, OutputError } from "./lib/rules/rule.ts";
 export { ErrorDiffusion } from "./lib/rules/ed.ts";
 export { DirectFeedbackAlignment } from "./lib/rules/dfa.ts";

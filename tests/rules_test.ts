@@ -11,9 +11,23 @@ import type { Tensor } from "../lib/tensor.ts";
 
 const cpu = new CpuBackend();
 
-function tinyNet(dualStream: boolean) {
+function tinyNet(dualStream: boolean, conv = false) {
   return new Network(cpu, {
     inputs: 5,
+    ...(conv
+      ? {
+        inputs: 60,
+        image: [2, 6, 5] as [number, number, number],
+        conv: [{
+          channels: 4,
+          kernel: 3,
+          stride: 1,
+          padding: 1,
+          pool: 2,
+          activation: { kind: "sigmoid", width: 3 },
+        }],
+      }
+      : {}),
     hidden: [7, 6],
     classes: 3,
     dualStream,
@@ -25,11 +39,11 @@ function tinyNet(dualStream: boolean) {
   });
 }
 
-function batch(rows: number) {
+function batch(rows: number, features = 5) {
   const rng = new Rng(11);
-  const x = Float32Array.from({ length: rows * 5 }, () => rng.uniform());
+  const x = Float32Array.from({ length: rows * features }, () => rng.uniform());
   const labels = Int32Array.from({ length: rows }, () => rng.int(3));
-  return { x: ops.tensor(cpu, x, [rows, 5]), y: ops.oneHot(ops.tensor(cpu, labels, [rows]), 3) };
+  return { x: ops.tensor(cpu, x, [rows, features]), y: ops.oneHot(ops.tensor(cpu, labels, [rows]), 3) };
 }
 
 async function loss(net: Network, x: Tensor, y: Tensor): Promise<number> {
@@ -39,10 +53,11 @@ async function loss(net: Network, x: Tensor, y: Tensor): Promise<number> {
   return (await sq.read())[0] / (2 * x.shape[0]);
 }
 
-for (const dualStream of [true, false]) {
-  Deno.test(`backprop gradients match finite differences (${dualStream ? "dual" : "single"} stream)`, async () => {
-    const net = tinyNet(dualStream);
-    const { x, y } = batch(4);
+for (const [dualStream, conv] of [[true, false], [false, false], [true, true], [false, true]]) {
+  const label = `${dualStream ? "dual" : "single"} stream${conv ? ", conv + pool" : ""}`;
+  Deno.test(`backprop gradients match finite differences (${label})`, async () => {
+    const net = tinyNet(dualStream, conv);
+    const { x, y } = batch(4, conv ? 60 : 5);
     const caches = net.forward(x);
     using out = ops.clone(caches[caches.length - 1].out.p);
     using signal = ops.sub(y, out);
@@ -68,7 +83,7 @@ for (const dualStream of [true, false]) {
         checked++;
       }
     }
-    assert.equal(checked, dualStream ? 18 : 6);
+    assert.equal(checked, (dualStream ? 18 : 6) + (conv ? (dualStream ? 6 : 2) : 0));
   });
 }
 

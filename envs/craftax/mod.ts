@@ -1,7 +1,7 @@
 /**
  * Craftax-Classic in TypeScript, bit-exact to JAX Craftax v1.6.1 (jax >= 0.5, threefry
  * partitionable): batched environment, constants, terminal renderer and the JAX-compatible PRNG;
- * plus the first pieces of full Craftax (world generation, reset state, observation).
+ * and full Craftax (batched environment, world generation, step and observation), also bit-exact.
  *
  * @module
  */
@@ -23,7 +23,16 @@ export {
   type RenderOptions as CraftaxRenderOptions,
 } from "./render.ts";
 export * as jaxRandom from "./jax_random.ts";
-// Full Craftax (in progress: world generation, reset state and observation; no step yet).
+// Full Craftax: batched env (9 floors, 43 actions, 67 achievements, 8268-float observation).
+export { CraftaxFull, type FullStepResult as CraftaxFullStepResult } from "./full/env.ts";
+export {
+  FULL_ACHIEVEMENT_NAMES as CRAFTAX_FULL_ACHIEVEMENT_NAMES,
+  FULL_ACTION_NAMES as CRAFTAX_FULL_ACTION_NAMES,
+  FULL_NUM_ACTIONS as CRAFTAX_FULL_NUM_ACTIONS,
+  FullAchievement as CraftaxFullAchievement,
+  FullAction as CraftaxFullAction,
+} from "./full/rules.ts";
+export { stepFullEnv } from "./full/step.ts";
 export { FullState } from "./full/state.ts";
 export { resetFullEnv } from "./full/reset.ts";
 export { FULL_OBS_SIZE as CRAFTAX_FULL_OBS_SIZE, writeFullObservation } from "./full/observation.ts";

@@ -32,8 +32,10 @@ export interface LayerCache {
   input: Streams;
   /** Pre-activations Z per stream. */
   pre: Streams;
-  /** Activations φ(Z) per stream. */
+  /** Activations φ(Z) per stream (after pooling, for pooled conv layers). */
   out: Streams;
+  /** Tensors the layer made for this pass (e.g. a flattened view of its input), released with the cache. */
+  owned?: Tensor[];
 }
 
 export interface Layer {
@@ -48,6 +50,10 @@ export interface Layer {
   gradients(cache: LayerCache, drive: Streams): Grad[];
   /** Backprop only: the gradient signal at this layer's input activations (before the previous φ'). */
   backward(cache: LayerCache, drive: Streams): Streams;
+  /** A signal at this layer's output (pooled or flattened shape) mapped to its pre-activation shape. */
+  outputToPre(cache: LayerCache, signal: Tensor): Tensor;
+  /** A per-unit signal [B, units] shaped to broadcast over this layer's pre-activations (a view). */
+  spread(signal: Tensor): Tensor;
   /** Routed copy of a per-class signal S [B, C] at this layer's output shape (modulo routing, broadcast). */
   route(signal: Tensor): Tensor;
 }
@@ -61,4 +67,5 @@ export function disposeStreams(s: Streams | undefined): void {
 export function disposeCache(cache: LayerCache): void {
   disposeStreams(cache.pre);
   disposeStreams(cache.out);
+  cache.owned?.forEach((t) => t.dispose());
 }

@@ -1,16 +1,31 @@
 /**
- * A feed-forward stack of layers. Dual-stream nets feed the input to both streams (p_0 = n_0 = x) and
- * predict with the positive stream of the last layer; single-stream nets are ordinary MLPs.
+ * A feed-forward stack of layers: optional conv layers (each with an average pool), then dense layers.
+ * Dual-stream nets feed the input to both streams (p_0 = n_0 = x) and predict with the positive stream of
+ * the last layer; single-stream nets are ordinary MLPs / CNNs.
  */
 import type { Activation, Backend } from "../backend/backend.ts";
 import type { Tensor } from "../tensor.ts";
-import { DualDense } from "./dual_dense.ts";
-import { Dense } from "./dense.ts";
+import { DualConv2d, DualDense } from "./dual_stream.ts";
+import { Conv2d, Dense } from "./single_stream.ts";
 import type { Layer, LayerCache, Param } from "./layer.ts";
 import { disposeCache } from "./layer.ts";
 
+export interface ConvSpec {
+  channels: number;
+  kernel: number;
+  stride: number;
+  padding: number;
+  /** Average-pool window after the activation (1 = none). */
+  pool: number;
+  activation: Activation;
+}
+
 export interface NetworkSpec {
+  /** Features per sample (the flattened size for image inputs). */
   inputs: number;
+  /** Image shape [channels, height, width] when `conv` layers come first. */
+  image?: [number, number, number];
+  conv?: ConvSpec[];
   hidden: number[];
   classes: number;
   dualStream: boolean;
@@ -32,8 +47,10 @@ export class Network {
         `Network: ${spec.hidden.length} hidden layers but ${spec.hiddenActivation.length} hidden activations`,
       );
     }
-    const sizes = [spec.inputs, ...spec.hidden, spec.classes];
-    this.layers = sizes.slice(1).map((units, l) => {
+    const convLayers = (spec.conv ?? []).map((c, i) => this.#convLayer(backend, c, i));
+    const flat = convLayers.length ? this.#convOutputSize : spec.inputs;
+    const sizes = [flat, ...spec.hidden, spec.classes];
+    const denseLayers = sizes.slice(1).map((units, l): Layer => {
       const output = l === sizes.length - 2;
       const activation = output ? spec.outputActivation : spec.hiddenActivation[l];
       const common = {
@@ -51,6 +68,41 @@ export class Network {
         })
         : new Dense(backend, { ...common, initScale: 1 });
     });
+    this.layers = [...convLayers, ...denseLayers];
+  }
+
+  #convOutputSize = 0;
+  #shape: [number, number, number] = [0, 0, 0];
+
+  #convLayer(backend: Backend, c: ConvSpec, i: number): Layer {
+    const spec = this.spec;
+    if (!spec.image) throw new Error("Network: conv layers need `image` [channels, height, width]");
+    if (i === 0) this.#shape = [...spec.image];
+    const options = {
+      input: this.#shape,
+      channels: c.channels,
+      kernel: c.kernel,
+      stride: c.stride,
+      padding: c.padding,
+      pool: c.pool,
+      activation: c.activation,
+      seed: (spec.seed * 1000 + 500 + i) >>> 0,
+      classes: spec.classes,
+    };
+    const layer = spec.dualStream
+      ? new DualConv2d(backend, {
+        ...options,
+        excitatoryScale: spec.excitatoryScale,
+        inhibitoryScale: spec.inhibitoryScale,
+      })
+      : new Conv2d(backend, { ...options, initScale: 1 });
+    const [, , h, w] = layer.map.outputShape(1);
+    this.#shape = [c.channels, Math.floor(h / c.pool), Math.floor(w / c.pool)];
+    if (this.#shape[1] < 1 || this.#shape[2] < 1) {
+      throw new Error(`Network: conv layer ${i + 1} pools below 1x1`);
+    }
+    this.#convOutputSize = this.#shape[0] * this.#shape[1] * this.#shape[2];
+    return layer;
   }
 
   get params(): Param[] {
@@ -60,12 +112,17 @@ export class Network {
   /** Forward pass keeping every layer's cache (for learning). */
   forward(x: Tensor): LayerCache[] {
     const caches: LayerCache[] = [];
-    let input = { p: x, n: this.spec.dualStream ? x : undefined };
+    const image = this.spec.conv?.length && x.rank === 2
+      ? x.reshape([x.shape[0], ...this.spec.image!])
+      : null;
+    const first = image ?? x;
+    let input = { p: first, n: this.spec.dualStream ? first : undefined };
     for (const layer of this.layers) {
       const cache = layer.forward(input);
       caches.push(cache);
       input = { p: cache.out.p, n: cache.out.n };
     }
+    if (image) (caches[0].owned ??= []).push(image);
     return caches;
   }
 

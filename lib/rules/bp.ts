@@ -16,8 +16,12 @@ export class Backprop implements LearningRule {
     drives[last] = outputDrive(layers[last], caches[last], error, "none");
     for (let l = last - 1; l >= 0; l--) {
       const upstream = layers[l + 1].backward(caches[l + 1], drives[l + 1]);
-      drives[l] = { p: gate(layers[l], caches[l].pre.p, upstream.p) };
-      if (layers[l].dualStream) drives[l].n = gate(layers[l], caches[l].pre.n!, upstream.n!);
+      using atPreP = layers[l].outputToPre(caches[l], upstream.p);
+      drives[l] = { p: gate(layers[l], caches[l].pre.p, atPreP) };
+      if (layers[l].dualStream) {
+        using atPreN = layers[l].outputToPre(caches[l], upstream.n!);
+        drives[l].n = gate(layers[l], caches[l].pre.n!, atPreN);
+      }
       upstream.p.dispose();
       upstream.n?.dispose();
     }

@@ -1,7 +1,8 @@
 /**
  * Direct Feedback Alignment (Nøkland 2016): each hidden layer receives the output error through a fixed
  * random matrix, U_l = (S B_l) ⊙ φ'(Z_l), B_l ~ U(−1/√H_l, 1/√H_l) of shape [C, H_l]. The output layer gets
- * its true error. On a dual-stream net the n stream receives −S B_l, as in ED.
+ * its true error. On a dual-stream net the n stream receives −S B_l, as in ED. Conv layers get one feedback
+ * value per channel, broadcast over positions (as ED's routing does).
  */
 import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
@@ -26,7 +27,8 @@ export class DirectFeedbackAlignment implements LearningRule {
     return layers.map((layer, l) => {
       if (l === last) return outputDrive(layer, caches[l], error, "opposite");
       using projected = ops.matmul(error.signal, this.feedback[l]);
-      return directDrive(layer, caches[l], projected);
+      using spread = layer.spread(projected);
+      return directDrive(layer, caches[l], spread);
     });
   }
 

@@ -26,10 +26,24 @@ export const FULL_OBS_MAP_SIZE = FULL_OBS_ROWS * FULL_OBS_COLS * FULL_OBS_CHANNE
 export const FULL_OBS_SIZE = FULL_OBS_MAP_SIZE + 51; // 8268
 const ITEM0 = FULL_NUM_BLOCKS, MOB0 = ITEM0 + 5, VIS = FULL_OBS_CHANNELS - 1;
 const f = Math.fround;
-const sqrt10 = (v: number) => f(f(Math.sqrt(v)) / 10);
+const F01 = f(0.1);
+// Eagerly (first reset) `x / 10` divides; inside the jitted step XLA turns it into `x * 0.1f`.
+const div10 = (v: number) => f(v / 10);
+const mul01 = (v: number) => f(v * F01);
 
-/** Writes env `e`'s observation into `out[offset .. offset + 8268)`. */
-export function writeFullObservation(s: FullState, e: number, out: Float32Array, offset: number): void {
+/**
+ * Writes env `e`'s observation into `out[offset .. offset + 8268)`. `jitted`: the observation is
+ * computed inside the jitted step (after a step or an auto-reset), where divisions by 10 become
+ * multiplications by float32 0.1.
+ */
+export function writeFullObservation(
+  s: FullState,
+  e: number,
+  out: Float32Array,
+  offset: number,
+  jitted = false,
+): void {
+  const tenth = jitted ? mul01 : div10;
   out.fill(0, offset, offset + FULL_OBS_SIZE);
   const N = FULL_MAP_SIZE, R = FULL_OBS_ROWS, Cc = FULL_OBS_COLS, CH = FULL_OBS_CHANNELS;
   const level = s.playerLevel[e];
@@ -78,14 +92,14 @@ export function writeFullObservation(s: FullState, e: number, out: Float32Array,
       FullInv.TORCHES,
       FullInv.ARROWS,
     ]
-  ) out[o++] = sqrt10(I[inv + k]);
+  ) out[o++] = tenth(f(Math.sqrt(I[inv + k])));
   out[o++] = f(I[inv + FullInv.BOOKS] / 2);
   out[o++] = f(I[inv + FullInv.PICKAXE] / 4);
   out[o++] = f(I[inv + FullInv.SWORD] / 4);
   out[o++] = s.swordEnchantment[e];
   out[o++] = s.bowEnchantment[e];
   out[o++] = I[inv + FullInv.BOW];
-  for (let k = 0; k < 6; k++) out[o++] = sqrt10(s.potions[6 * e + k]);
+  for (let k = 0; k < 6; k++) out[o++] = tenth(f(Math.sqrt(s.potions[6 * e + k])));
   for (
     const v of [
       s.health[e],
@@ -98,7 +112,7 @@ export function writeFullObservation(s: FullState, e: number, out: Float32Array,
       s.strength[e],
       s.intelligence[e],
     ]
-  ) out[o++] = f(v / 10);
+  ) out[o++] = tenth(v);
   const d = s.playerDir[e] - 1;
   if (d >= 0 && d < 4) out[o + d] = 1;
   o += 4;
@@ -109,7 +123,7 @@ export function writeFullObservation(s: FullState, e: number, out: Float32Array,
   out[o++] = s.resting[e];
   out[o++] = s.learnedSpells[2 * e];
   out[o++] = s.learnedSpells[2 * e + 1];
-  out[o++] = f(level / 10);
+  out[o++] = tenth(level);
   out[o++] = s.monstersKilled[e * NUM_LEVELS + level] >= 8 ? 1 : 0;
   let fighters = 0;
   for (let i = MELEE0; i < MELEE0 + 3; i++) fighters += s.mobMask[m0 + i];

@@ -6,7 +6,7 @@
  */
 
 import type { Key } from "../jax_random.ts";
-import { lightLevelAtReset } from "../classic/daylight.ts";
+import { lightLevel, lightLevelAtReset } from "../classic/daylight.ts";
 import { FULL_MAP_CELLS, NUM_LEVELS } from "./constants.ts";
 import { FULL_MOB_SLOTS, FULL_NUM_ACHIEVEMENTS, FULL_NUM_INV, type FullState } from "./state.ts";
 import { generateFullWorld } from "./worldgen.ts";
@@ -14,8 +14,12 @@ import { generateFullWorld } from "./worldgen.ts";
 /** Boss waves: turns until the next wave spawns (BOSS_FIGHT_SPAWN_TURNS). */
 export const BOSS_FIGHT_SPAWN_TURNS = 7;
 
-/** Resets env `e` from the key passed to `generate_world` (reset_env splits once before it). */
-export function resetFullEnv(s: FullState, e: number, worldKey: Key): void {
+/**
+ * Resets env `e` from the key passed to `generate_world` (reset_env splits once before it).
+ * `jitted` selects the light level of a reset inside the jitted step (auto-reset), where XLA
+ * fuses the light formula, rather than the eager first reset.
+ */
+export function resetFullEnv(s: FullState, e: number, worldKey: Key, jitted = false): void {
   const w = generateFullWorld(worldKey);
   const C = NUM_LEVELS * FULL_MAP_CELLS;
   s.map.set(w.map, e * C);
@@ -55,6 +59,6 @@ export function resetFullEnv(s: FullState, e: number, worldKey: Key): void {
   s.bossProgress[e] = 0;
   s.bossTimesteps[e] = BOSS_FIGHT_SPAWN_TURNS;
   s.achievements.fill(0, e * FULL_NUM_ACHIEVEMENTS, (e + 1) * FULL_NUM_ACHIEVEMENTS);
-  s.light[e] = lightLevelAtReset();
+  s.light[e] = jitted ? lightLevel(0) : lightLevelAtReset();
   s.timestep[e] = 0;
 }

@@ -1,0 +1,133 @@
+/**
+ * The linear part of a layer, z = x ∘ W + b, as a strategy: a dense product or a convolution. A layer's
+ * pathway logic (dual streams, signs, routing) is written once against this interface, so dense and
+ * convolutional layers share it. All products take and return batch-first tensors.
+ */
+import type { Backend } from "../backend/backend.ts";
+import * as ops from "../ops.ts";
+import type { Tensor } from "../tensor.ts";
+
+export interface LinearMap {
+  readonly weightShape: number[];
+  /** Fan-in of one output unit (for U[0,1)/√fan_in initialisation). */
+  readonly fanIn: number;
+  /** Units (dense) or channels (conv): what modulo routing and DFA feedback address. */
+  readonly units: number;
+  /** Output shape for a batch of `batch` samples. */
+  outputShape(batch: number): number[];
+  forward(x: Tensor, w: Tensor, bias?: Tensor): Tensor;
+  /** scale · (x ⋆ u): the weight-update correlation of presynaptic activity and a drive. */
+  weightGrad(x: Tensor, u: Tensor, scale: number): Tensor;
+  /** The input-side product uᵀ-through-W (backprop only). */
+  inputGrad(u: Tensor, w: Tensor, inputShape: readonly number[]): Tensor;
+  /** scale · Σ of a drive over the batch (and positions). */
+  biasGrad(u: Tensor, scale: number): Tensor;
+  /** Shape a per-unit signal [B, units] takes to broadcast against this map's output. */
+  broadcastShape(batch: number): number[];
+}
+
+export class DenseMap implements LinearMap {
+  readonly weightShape: number[];
+  readonly fanIn: number;
+  constructor(readonly inputs: number, readonly units: number) {
+    this.weightShape = [inputs, units];
+    this.fanIn = inputs;
+  }
+  outputShape(batch: number): number[] {
+    return [batch, this.units];
+  }
+  forward(x: Tensor, w: Tensor, bias?: Tensor): Tensor {
+    return ops.matmul(x, w, { bias });
+  }
+  weightGrad(x: Tensor, u: Tensor, scale: number): Tensor {
+    return ops.matmul(x, u, { transA: true, scale });
+  }
+  inputGrad(u: Tensor, w: Tensor): Tensor {
+    return ops.matmul(u, w, { transB: true });
+  }
+  biasGrad(u: Tensor, scale: number): Tensor {
+    using total = ops.reduce("sum", u, 0);
+    return ops.scale(total, scale);
+  }
+  broadcastShape(batch: number): number[] {
+    return [batch, this.units];
+  }
+}
+
+export interface ConvGeometry {
+  /** Input [channels, height, width] of one sample. */
+  input: [number, number, number];
+  channels: number;
+  kernel: number;
+  stride: number;
+  padding: number;
+}
+
+export class ConvMap implements LinearMap {
+  readonly weightShape: number[];
+  readonly fanIn: number;
+  readonly units: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  constructor(readonly g: ConvGeometry) {
+    const [cin, h, w] = g.input;
+    this.weightShape = [g.channels, cin, g.kernel, g.kernel];
+    this.fanIn = cin * g.kernel * g.kernel;
+    this.units = g.channels;
+    this.outHeight = Math.floor((h + 2 * g.padding - g.kernel) / g.stride) + 1;
+    this.outWidth = Math.floor((w + 2 * g.padding - g.kernel) / g.stride) + 1;
+    if (this.outHeight < 1 || this.outWidth < 1) {
+      throw new Error(
+        `conv layer: kernel ${g.kernel} does not fit input ${h}x${w} with padding ${g.padding}`,
+      );
+    }
+  }
+  outputShape(batch: number): number[] {
+    return [batch, this.g.channels, this.outHeight, this.outWidth];
+  }
+  forward(x: Tensor, w: Tensor, bias?: Tensor): Tensor {
+    return ops.conv2d(x, w, { stride: this.g.stride, padding: this.g.padding, bias });
+  }
+  weightGrad(x: Tensor, u: Tensor, scale: number): Tensor {
+    using raw = ops.conv2dWeightGrad(x, u, this.weightShape, this.g);
+    return ops.scale(raw, scale);
+  }
+  inputGrad(u: Tensor, w: Tensor, inputShape: readonly number[]): Tensor {
+    return ops.conv2dInputGrad(u, w, inputShape, this.g);
+  }
+  biasGrad(u: Tensor, scale: number): Tensor {
+    const [n, c, h, w] = u.shape;
+    using perMap = u.reshape([n * c, h * w]);
+    using sums = ops.reduce("sum", perMap, 1);
+    using grid = sums.reshape([n, c]);
+    using total = ops.reduce("sum", grid, 0);
+    return ops.scale(total, scale);
+  }
+  broadcastShape(batch: number): number[] {
+    return [batch, this.g.channels, 1, 1];
+  }
+}
+
+/** Average pooling with a square window and stride `size`, as a fixed depthwise convolution. */
+export class AvgPool {
+  readonly #kernel: Tensor;
+  constructor(backend: Backend, readonly size: number) {
+    this.#kernel = ops.full(backend, [1, 1, size, size], 1 / (size * size));
+  }
+  forward(x: Tensor): Tensor {
+    const [n, c, h, w] = x.shape;
+    using planes = x.reshape([n * c, 1, h, w]);
+    using pooled = ops.conv2d(planes, this.#kernel, { stride: this.size });
+    return pooled.reshape([n, c, pooled.shape[2], pooled.shape[3]]);
+  }
+  /** Spreads a signal at the pooled output back over each window (the adjoint of `forward`). */
+  backward(dy: Tensor, inputShape: readonly number[]): Tensor {
+    const [n, c, h, w] = inputShape;
+    using planes = dy.reshape([n * c, 1, dy.shape[2], dy.shape[3]]);
+    using spread = ops.conv2dInputGrad(planes, this.#kernel, [n * c, 1, h, w], { stride: this.size });
+    return spread.reshape([n, c, h, w]);
+  }
+  dispose(): void {
+    this.#kernel.dispose();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Single-stream layer, a = φ(x ∘ W + b) with signed weights: the DFA and backprop baselines, dense or
+ * convolutional (the same `LinearMap` strategy as the dual-stream layers), with an optional average pool.
+ */
+import type { Activation, Backend } from "../backend/backend.ts";
+import * as ops from "../ops.ts";
+import type { Tensor } from "../tensor.ts";
+import type { Grad, Layer, LayerCache, Param, Streams } from "./layer.ts";
+import { moduloIndex, symmetricUniformInit } from "./init.ts";
+import { AvgPool, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
+import { fitInput, outputToPre } from "./dual_stream.ts";
+
+export interface SingleStreamOptions {
+  activation: Activation;
+  /** Weights ~ U[−s/√fan_in, s/√fan_in). */
+  initScale: number;
+  seed: number;
+  classes: number;
+  pool?: number;
+}
+
+export class SingleStreamLayer implements Layer {
+  readonly dualStream = false;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly params: Param[];
+  readonly #routeIndex: Tensor;
+  readonly #pool: AvgPool | null;
+
+  constructor(backend: Backend, readonly kind: string, readonly map: LinearMap, o: SingleStreamOptions) {
+    this.units = map.units;
+    this.activation = o.activation;
+    const bound = o.initScale / Math.sqrt(map.fanIn);
+    this.params = [
+      { name: "w", value: symmetricUniformInit(backend, map.weightShape, bound, o.seed, 0), dalean: false },
+      { name: "b", value: ops.zeros(backend, [map.units]), dalean: false },
+    ];
+    this.#routeIndex = moduloIndex(backend, map.units, o.classes);
+    this.#pool = (o.pool ?? 1) > 1 ? new AvgPool(backend, o.pool!) : null;
+  }
+
+  forward(input: Streams): LayerCache {
+    const [w, b] = this.params.map((p) => p.value), owned: Tensor[] = [];
+    const x = fitInput(this.map, input.p, owned);
+    const z = this.map.forward(x, w, b);
+    let a = ops.activation(this.activation, z);
+    if (this.#pool) {
+      using rate = a;
+      a = this.#pool.forward(rate);
+    }
+    return { input: { p: x }, pre: { p: z }, out: { p: a }, owned };
+  }
+
+  gradients(cache: LayerCache, drive: Streams): Grad[] {
+    const inv = -1 / drive.p.shape[0];
+    return [
+      { tensor: this.map.weightGrad(cache.input.p, drive.p, inv), sign: 1 },
+      { tensor: this.map.biasGrad(drive.p, inv), sign: 1 },
+    ];
+  }
+
+  backward(cache: LayerCache, drive: Streams): Streams {
+    return { p: this.map.inputGrad(drive.p, this.params[0].value, cache.input.p.shape) };
+  }
+
+  outputToPre(cache: LayerCache, signal: Tensor): Tensor {
+    return outputToPre(this.#pool, cache.pre.p.shape, signal);
+  }
+
+  route(signal: Tensor): Tensor {
+    using routed = ops.gather(signal, this.#routeIndex, 1);
+    return this.spread(routed);
+  }
+
+  spread(signal: Tensor): Tensor {
+    return signal.reshape(this.map.broadcastShape(signal.shape[0]));
+  }
+}
+
+export class Dense extends SingleStreamLayer {
+  constructor(backend: Backend, o: SingleStreamOptions & { inputs: number; units: number }) {
+    super(backend, "dense", new DenseMap(o.inputs, o.units), o);
+  }
+}
+
+export class Conv2d extends SingleStreamLayer {
+  constructor(
+    backend: Backend,
+    o: SingleStreamOptions & {
+      input: [number, number, number];
+      channels: number;
+      kernel: number;
+      stride: number;
+      padding: number;
+    },
+  ) {
+    super(backend, "conv2d", new ConvMap(o), o);
+  }
+}
