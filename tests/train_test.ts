@@ -98,3 +98,15 @@ Deno.test("an existing run folder is not overwritten without --resume", async ()
     /--resume: .*not found/,
   );
 });
+
+Deno.test("a dual-stream conv net (conv, avg pool, dense) learns with ED", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = base(dir, {
+    model: { hidden: [32], conv: [{ channels: 6, kernel: 3, padding: 1, pool: 2 }] },
+    dataset: { name: "mnist", trainSubset: 2000, testSubset: 500 },
+    batchSize: 32,
+  });
+  const sub: Dataset = { ...(await data()), trainCount: 2000 };
+  const result = await runClassification(config, { backend, dataset: sub, log: null });
+  assert.ok(result.finalTestAccuracy > 0.3, `conv ED test accuracy ${result.finalTestAccuracy} (chance 0.1)`);
+});

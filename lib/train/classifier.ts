@@ -23,9 +23,13 @@ export interface ClassifierOptions {
   inputs: number;
   hidden: number[];
   classes: number;
+  /** Image shape [channels, height, width]; needed when `conv` layers are given. */
+  image?: [number, number, number];
+  /** Conv layers before the dense ones (each followed by an average pool of `pool`). */
+  conv?: { channels: number; kernel: number; stride: number; padding: number; pool: number }[];
   settings: RuleSettings;
   optimizer: { kind: "sgd" | "adam"; lr: number; momentum?: number; weightDecay?: number };
-  /** Learning-rate multiplier per layer (hidden layers first, output last); defaults to 1 each. */
+  /** Learning-rate multiplier per layer (conv, then hidden, then output); defaults to 1 each. */
   lrMultipliers?: number[];
   seed: number;
 }
@@ -71,8 +75,13 @@ export class Classifier {
     const hiddenActivation = options.hidden.map((_, l) =>
       s.hiddenKind === "sigmoid" ? { kind: "sigmoid" as const, width: width(l) } : { kind: s.hiddenKind }
     );
+    const convActivation = s.hiddenKind === "sigmoid"
+      ? { kind: "sigmoid" as const, width: s.uniformWidth ?? s.convWidth }
+      : { kind: s.hiddenKind };
     this.net = new Network(backend, {
       inputs: options.inputs,
+      image: options.image,
+      conv: options.conv?.map((c) => ({ ...c, activation: convActivation })),
       hidden: options.hidden,
       classes: options.classes,
       dualStream: s.dualStream,

@@ -13,6 +13,8 @@ export interface Dataset {
   trainCount: number;
   testCount: number;
   inputs: number;
+  /** Per-sample image shape [channels, height, width] (row-major CHW within each row of the arrays). */
+  image: [number, number, number];
   classes: number;
 }
 
@@ -47,6 +49,7 @@ export async function loadDataset(
     trainCount,
     testCount,
     inputs,
+    image: [splits.channels, splits.rows, splits.cols],
     classes: splits.numClasses,
   };
 }

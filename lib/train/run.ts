@@ -88,13 +88,10 @@ export async function runClassification(
   await prepareRunFolder(dir, config, options);
   const backend = options.backend ?? await createBackend(config.backend);
   const data = options.dataset ?? await loadDataset(config.dataset, log ?? undefined);
-  if (config.model.conv?.length) {
-    throw new Error(
-      `${config.name}: conv layers are not wired into the classification trainer yet; use FC only`,
-    );
-  }
   const clf = new Classifier(backend, {
     inputs: data.inputs,
+    image: data.image,
+    conv: config.model.conv,
     hidden: config.model.hidden,
     classes: data.classes,
     settings: settingsFor(config),

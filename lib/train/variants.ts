@@ -21,6 +21,8 @@ export interface RuleSettings {
   /** Sigmoid width u0 of the hidden FC layers and of the output layer (layer-specific widths). */
   hiddenWidth: number;
   outputWidth: number;
+  /** Sigmoid width of conv layers (the paper: 3 for CIFAR-10's conv layers). */
+  convWidth: number;
   /** When set, every layer uses this width instead (the seed / uniform-width ablations). */
   uniformWidth: number | null;
   /** Explicit per-layer widths (hidden layers then output); overrides hiddenWidth/outputWidth when set. */
@@ -42,6 +44,7 @@ const proposed: RuleSettings = {
   dualStream: true,
   hiddenWidth: 6,
   outputWidth: 6,
+  convWidth: 3,
   uniformWidth: null,
   hiddenKind: "sigmoid",
   centering: true,
