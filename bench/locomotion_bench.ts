@@ -4,7 +4,8 @@
  *
  *   deno bench -A bench/locomotion_bench.ts
  *
- * Besides deno bench's per-iteration table, a summary in env steps per second is printed first.
+ * Besides deno bench's per-iteration table, a summary in env steps per second is printed first (the
+ * contenders measured in alternating rounds, so that they see the same machine load).
  */
 
 import loadMujoco from "mujoco-js";
@@ -64,20 +65,42 @@ const stepMujoco = () => {
   }
 };
 
-function rate(fn: () => unknown, envsPerCall: number, seconds: number): number {
-  for (let i = 0; i < 3; i++) fn();
-  const t0 = performance.now();
-  let calls = 0;
-  while (performance.now() - t0 < seconds * 1000) {
-    fn();
-    calls++;
-  }
-  return (calls * envsPerCall) / ((performance.now() - t0) / 1000);
+/** Accumulated env steps and seconds of one contender. */
+interface Tally {
+  steps: number;
+  seconds: number;
 }
 
-const ours1 = rate(stepSingle, 1, 1.5);
-const oursB = rate(stepBatch, BATCH, 3);
-const ref = rate(stepMujoco, 1, 1.5);
+/** Runs `fn` for about `seconds` (at least one call) and adds to `t`. */
+function measure(t: Tally, fn: () => unknown, envsPerCall: number, seconds: number): void {
+  const t0 = performance.now();
+  let calls = 0;
+  do {
+    fn();
+    calls++;
+  } while (performance.now() - t0 < seconds * 1000);
+  t.steps += calls * envsPerCall;
+  t.seconds += (performance.now() - t0) / 1000;
+}
+
+// The three contenders take turns in short rounds (1.5 s, 3 s and 1.5 s in all, as before), so that load
+// from other processes on a shared machine hits them alike instead of whichever ran during a busy spell.
+const ROUNDS = 6;
+for (let i = 0; i < 3; i++) {
+  stepSingle();
+  stepBatch();
+  stepMujoco();
+}
+const t1: Tally = { steps: 0, seconds: 0 }, tB: Tally = { steps: 0, seconds: 0 };
+const tRef: Tally = { steps: 0, seconds: 0 };
+for (let r = 0; r < ROUNDS; r++) {
+  measure(t1, stepSingle, 1, 1.5 / ROUNDS);
+  measure(tB, stepBatch, BATCH, 3 / ROUNDS);
+  measure(tRef, stepMujoco, 1, 1.5 / ROUNDS);
+}
+const ours1 = t1.steps / t1.seconds;
+const oursB = tB.steps / tB.seconds;
+const ref = tRef.steps / tRef.seconds;
 console.log(
   `Ant env steps/s (1 core): ours 1 env ${ours1.toFixed(0)}, ours ${BATCH} envs ${oursB.toFixed(0)}, ` +
     `MuJoCo WASM ${ref.toFixed(0)} (${(ref * N_FRAMES).toFixed(0)} mj_step/s); ` +

@@ -6,7 +6,7 @@
 
 import { PhysicsExplodedError } from "./physics/errors.ts";
 import { loadMjcf } from "./physics/mjcf.ts";
-import type { Model } from "./physics/model.ts";
+import { JOINT_FREE, type Model } from "./physics/model.ts";
 import { Pipeline } from "./physics/pipeline.ts";
 import { ResetRng } from "./rng.ts";
 
@@ -64,24 +64,29 @@ export class LocomotionEnv {
   /** Seconds per env step (timestep * nFrames). */
   readonly dt: number;
   numEnvs = 0;
-  q = new Float64Array(0);
-  qd = new Float64Array(0);
+  q: Float64Array = new Float64Array(0);
+  qd: Float64Array = new Float64Array(0);
   /** First sampled state per env (auto-reset target). */
-  q0 = new Float64Array(0);
-  qd0 = new Float64Array(0);
-  obs = new Float32Array(0);
-  obs0 = new Float32Array(0);
-  rewards = new Float32Array(0);
-  dones = new Float32Array(0);
-  truncations = new Float32Array(0);
+  q0: Float64Array = new Float64Array(0);
+  qd0: Float64Array = new Float64Array(0);
+  obs: Float32Array = new Float32Array(0);
+  obs0: Float32Array = new Float32Array(0);
+  rewards: Float32Array = new Float32Array(0);
+  dones: Float32Array = new Float32Array(0);
+  truncations: Float32Array = new Float32Array(0);
   /** Steps taken in the current episode per env. */
-  steps = new Int32Array(0);
+  steps: Int32Array = new Int32Array(0);
   /** Total env steps since reset (for error reports). */
   totalSteps = 0;
   private ctrl = new Float64Array(0);
   private prevX = new Float64Array(0);
   private readonly initQ: Float64Array;
   private readonly zeroCtrl: Float64Array;
+  /**
+   * qpos address of the torso's free joint when link 0 has exactly that joint (its frame origin is then
+   * q[a..a+3] and torso-based observations need no kinematics pass), else -1.
+   */
+  private readonly torsoFreeQ: number;
 
   constructor(readonly spec: LocomotionSpec, model?: Model) {
     this.model = model ?? loadMjcf(readAsset(spec.asset));
@@ -91,6 +96,12 @@ export class LocomotionEnv {
     this.dt = this.model.timestep * spec.nFrames;
     this.initQ = spec.initQ ? spec.initQ(this.model) : Float64Array.from(this.model.qpos0);
     this.zeroCtrl = new Float64Array(this.model.nu);
+    const m = this.model;
+    const j0 = m.bodyJntAdr[0];
+    this.torsoFreeQ =
+      m.nbody > 0 && m.bodyParent[0] < 0 && m.bodyJntNum[0] === 1 && m.jntType[j0] === JOINT_FREE
+        ? m.jntQposAdr[j0]
+        : -1;
   }
 
   /** Samples `numEnvs` initial states from `seed` and returns their observations. */
@@ -111,6 +122,7 @@ export class LocomotionEnv {
     this.ctrl = new Float64Array(numEnvs * nu);
     this.prevX = new Float64Array(numEnvs);
     this.totalSteps = 0;
+    this.pipeline.clearWarmStart();
     const rng = new ResetRng(seed);
     const noise = s.resetNoise;
     for (let e = 0; e < numEnvs; e++) {
@@ -183,6 +195,7 @@ export class LocomotionEnv {
         for (let i = 0; i < obsSize; i++) this.obs[e * obsSize + i] = this.obs0[e * obsSize + i];
         this.prevX[e] = this.forwardX(e);
         this.steps[e] = 0;
+        this.pipeline.clearWarmStart(e);
       }
     }
     this.totalSteps++;
@@ -192,6 +205,9 @@ export class LocomotionEnv {
   /** x coordinate used by the forward reward for env e (runs kinematics on its state). */
   private forwardX(e: number): number {
     const ws = this.pipeline.ws;
+    if (this.spec.forward === "torso" && this.torsoFreeQ >= 0) {
+      return this.q[e * this.model.nq + this.torsoFreeQ];
+    }
     if (this.spec.forward === "com") {
       this.pipeline.dynamicsOf(this.q, this.qd, e);
       return ws.rootCom[0];
@@ -204,14 +220,25 @@ export class LocomotionEnv {
   private observe(e: number, ctrl: ArrayLike<number>, co: number): number {
     const m = this.model, s = this.spec;
     const ws = this.pipeline.ws;
-    if (s.extraObs || s.forward === "com") this.pipeline.dynamicsOf(this.q, this.qd, e);
-    else this.pipeline.kinematicsOf(this.q, this.qd, e);
-    this.prevX[e] = s.forward === "com" ? ws.rootCom[0] : ws.xpos[0];
+    let torsoZ: number;
+    if (s.extraObs || s.forward === "com") {
+      this.pipeline.dynamicsOf(this.q, this.qd, e);
+      this.prevX[e] = s.forward === "com" ? ws.rootCom[0] : ws.xpos[0];
+      torsoZ = ws.xpos[2];
+    } else if (this.torsoFreeQ >= 0) {
+      const a = e * m.nq + this.torsoFreeQ;
+      this.prevX[e] = this.q[a];
+      torsoZ = this.q[a + 2];
+    } else {
+      this.pipeline.kinematicsOf(this.q, this.qd, e);
+      this.prevX[e] = ws.xpos[0];
+      torsoZ = ws.xpos[2];
+    }
     const out = this.obs;
     let o = e * this.obsSize;
     for (let i = s.obsQStart; i < m.nq; i++) out[o++] = this.q[e * m.nq + i];
     for (let i = 0; i < m.nv; i++) out[o++] = this.qd[e * m.nv + i];
     if (s.extraObs) s.extraObs(this, out, o, ctrl, co);
-    return ws.xpos[2];
+    return torsoZ;
   }
 }

@@ -71,7 +71,7 @@ export function collide(m: Model, ws: Workspace): void {
       oy = -nz * ny;
       oz = 1 - nz * nz;
     }
-    let on = Math.hypot(ox, oy, oz);
+    let on = Math.sqrt(ox * ox + oy * oy + oz * oz);
     ox /= on;
     oy /= on;
     oz /= on;
@@ -88,7 +88,7 @@ export function collide(m: Model, ws: Workspace): void {
       // Tangent: capsule axis projected on the plane.
       const an = ax * nx + ay * ny + az * nz;
       let tx = ax - an * nx, ty = ay - an * ny, tz = az - an * nz;
-      on = Math.hypot(tx, ty, tz);
+      on = Math.sqrt(tx * tx + ty * ty + tz * tz);
       if (on < 0.5) {
         tx = ox;
         ty = oy;

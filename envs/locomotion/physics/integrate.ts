@@ -19,7 +19,7 @@ export function integrate(m: Model, ws: Workspace, dt: number): void {
     q[a + 1] += qd[d + 1] * dt;
     q[a + 2] += qd[d + 2] * dt;
     const wx = qd[d + 3], wy = qd[d + 4], wz = qd[d + 5];
-    const wn = Math.hypot(wx, wy, wz);
+    const wn = Math.sqrt(wx * wx + wy * wy + wz * wz);
     let qw = q[a + 3], qx = q[a + 4], qy = q[a + 5], qz = q[a + 6];
     if (wn > 0) {
       const half = 0.5 * wn * dt;
@@ -34,7 +34,7 @@ export function integrate(m: Model, ws: Workspace, dt: number): void {
       qy = ny;
       qz = nz;
     }
-    const n = Math.hypot(qw, qx, qy, qz);
+    const n = Math.sqrt(qw * qw + qx * qx + qy * qy + qz * qz);
     q[a + 3] = qw / n;
     q[a + 4] = qx / n;
     q[a + 5] = qy / n;

@@ -23,11 +23,12 @@ export function computeInvweights(m: Model): void {
   comPos(m, ws);
   massMatrix(m, ws);
   const nv = m.nv;
-  if (!cholesky(ws.M, ws.L, nv)) throw new Error("mass matrix at qpos0 is not positive definite");
+  const L = new Float64Array(nv * nv);
+  if (!cholesky(ws.M, L, nv)) throw new Error("mass matrix at qpos0 is not positive definite");
   const minv = new Float64Array(nv * nv);
   for (let i = 0; i < nv; i++) {
     minv[i * nv + i] = 1;
-    choleskySolve(ws.L, nv, minv, i * nv);
+    choleskySolve(L, nv, minv, i * nv);
   }
   for (let j = 0; j < m.njnt; j++) {
     const d = m.jntDofAdr[j];
@@ -58,7 +59,7 @@ export function computeInvweights(m: Model): void {
     let tr = 0;
     for (let k = 0; k < 3; k++) {
       for (let i = 0; i < nv; i++) tmp[i] = jac[k * nv + i];
-      choleskySolve(ws.L, nv, tmp, 0);
+      choleskySolve(L, nv, tmp, 0);
       for (let i = 0; i < nv; i++) tr += jac[k * nv + i] * tmp[i];
     }
     m.bodyInvweight[b] = tr / 3;

@@ -43,8 +43,14 @@ export function forwardKinematics(m: Model, ws: Workspace): void {
       }
       for (let j = j0; j < j0 + nj; j++) {
         const qa = m.jntQposAdr[j];
-        quatRotate(xanchor, j * 3, xquat, b * 4, m.jntPos, j * 3);
-        for (let k = 0; k < 3; k++) xanchor[j * 3 + k] += xpos[b * 3 + k];
+        // A joint at the link origin (the usual case) needs no rotation of its offset: same bits.
+        const atOrigin = ws.jntAtOrigin[j] === 1;
+        if (atOrigin) {
+          for (let k = 0; k < 3; k++) xanchor[j * 3 + k] = xpos[b * 3 + k];
+        } else {
+          quatRotate(xanchor, j * 3, xquat, b * 4, m.jntPos, j * 3);
+          for (let k = 0; k < 3; k++) xanchor[j * 3 + k] += xpos[b * 3 + k];
+        }
         quatRotate(xaxis, j * 3, xquat, b * 4, m.jntAxis, j * 3);
         if (m.jntType[j] === JOINT_HINGE) {
           const ang = q[qa];
@@ -55,8 +61,10 @@ export function forwardKinematics(m: Model, ws: Workspace): void {
           qloc[3] = m.jntAxis[j * 3 + 2] * s;
           quatMul(xquat, b * 4, xquat, b * 4, qloc, 0);
           // Keep the anchor fixed: xpos = xanchor - xquat * jnt_pos.
-          quatRotate(v3, 0, xquat, b * 4, m.jntPos, j * 3);
-          for (let k = 0; k < 3; k++) xpos[b * 3 + k] = xanchor[j * 3 + k] - v3[k];
+          if (!atOrigin) {
+            quatRotate(v3, 0, xquat, b * 4, m.jntPos, j * 3);
+            for (let k = 0; k < 3; k++) xpos[b * 3 + k] = xanchor[j * 3 + k] - v3[k];
+          }
         } else {
           const d = q[qa];
           for (let k = 0; k < 3; k++) xpos[b * 3 + k] += xaxis[j * 3 + k] * d;
@@ -76,7 +84,7 @@ export function comPos(m: Model, ws: Workspace): void {
   const nb = m.nbody;
   // Tree COM per root: accumulate mass-weighted positions into the root's slot.
   rootCom.fill(0);
-  const tmpMass = ws.tmp6;
+  const treeMass = ws.treeMass;
   for (let b = 0; b < nb; b++) {
     const r = m.bodyRoot[b];
     const mb = m.bodyMass[b];
@@ -84,9 +92,7 @@ export function comPos(m: Model, ws: Workspace): void {
   }
   for (let b = 0; b < nb; b++) {
     if (m.bodyRoot[b] !== b) continue;
-    let mt = 0;
-    for (let c = 0; c < nb; c++) if (m.bodyRoot[c] === b) mt += m.bodyMass[c];
-    tmpMass[0] = mt;
+    const mt = treeMass[b];
     for (let k = 0; k < 3; k++) rootCom[b * 3 + k] /= mt;
   }
   for (let b = 0; b < nb; b++) {

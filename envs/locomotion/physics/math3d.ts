@@ -42,16 +42,18 @@ export function quatMul(
 
 /** Normalizes the quaternion at o in place; a zero quaternion becomes identity. */
 export function quatNormalize(q: Float64Array, o: number): void {
-  const n = Math.hypot(q[o], q[o + 1], q[o + 2], q[o + 3]);
+  const w = q[o], x = q[o + 1], y = q[o + 2], z = q[o + 3];
+  // Not Math.hypot: V8's builtin allocates on every call.
+  const n = Math.sqrt(w * w + x * x + y * y + z * z);
   if (n < 1e-15) {
     q[o] = 1;
     q[o + 1] = q[o + 2] = q[o + 3] = 0;
     return;
   }
-  q[o] /= n;
-  q[o + 1] /= n;
-  q[o + 2] /= n;
-  q[o + 3] /= n;
+  q[o] = w / n;
+  q[o + 1] = x / n;
+  q[o + 2] = y / n;
+  q[o + 3] = z / n;
 }
 
 /** out = quaternion rotating by `angle` about the unit axis (ax, ay, az). */

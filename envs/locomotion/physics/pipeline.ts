@@ -1,15 +1,18 @@
 /**
  * Brax's generalized pipeline in reduced coordinates, one substep at a time:
- * kinematics -> mass matrix (Cholesky) -> bias forces -> passive and actuator forces -> contacts and limits
- * -> soft-constraint solve -> semi-implicit Euler. `stepEnv` runs n substeps with the control held, on one
- * environment's slice of batched struct-of-arrays state.
+ * kinematics -> mass matrix (L^T D L factor) -> bias forces -> passive and actuator forces -> contacts and
+ * limits -> soft-constraint solve -> semi-implicit Euler. `stepEnv` runs n substeps with the control held,
+ * on one environment's slice of batched struct-of-arrays state.
  *
- * Deviation from Brax, documented: M^-1 is applied by an exact Cholesky solve instead of Brax's warm-started
- * Newton-Schulz approximate inverse (brax.md 2.1; Brax's own init uses the exact inverse and the iteration
- * converges to it).
+ * Deviation from Brax, documented: M^-1 is applied by an exact solve (tree-sparse M = L^T D L, as MuJoCo)
+ * instead of Brax's warm-started Newton-Schulz approximate inverse (brax.md 2.1; Brax's own init uses the
+ * exact inverse and the iteration converges to it).
+ *
+ * The exact contact solve is warm-started per environment from the rows active at its previous substep
+ * (see solveConstraints); that changes only the work done, not the forces (nnls.ts).
  */
 
-import { cholesky, choleskySolve, massMatrix } from "./crba.ts";
+import { factorLD, massMatrix, solveL, solveLT } from "./crba.ts";
 import { collide } from "./collision.ts";
 import { buildConstraints } from "./constraints.ts";
 import { integrate } from "./integrate.ts";
@@ -38,6 +41,12 @@ export class Pipeline {
   readonly limits: boolean;
   readonly solver: "exact" | "fista";
   private readonly nnls?: NnlsScratch;
+  /**
+   * Warm start of the exact solve: per environment slot, one flag per constraint-row identity marking the
+   * rows active at its previous substep. Slot 0 serves direct substep() calls.
+   */
+  private warm: Uint8Array;
+  private warmSlot = 0;
   private readonly stiffDof: Int32Array;
   private readonly stiffQ: Int32Array;
   private readonly stiffK: Float64Array;
@@ -48,6 +57,7 @@ export class Pipeline {
     this.limits = opts.limits ?? true;
     this.solver = opts.solver ?? "exact";
     if (this.solver === "exact") this.nnls = new NnlsScratch(this.ws.maxRows);
+    this.warm = new Uint8Array(this.ws.maxRows);
     const dofs: number[] = [], qs: number[] = [], ks: number[] = [];
     for (let j = 0; j < model.njnt; j++) {
       if (model.jntType[j] !== JOINT_FREE && model.jntStiffness[j] !== 0) {
@@ -72,7 +82,7 @@ export class Pipeline {
     comPos(m, ws);
     comVel(m, ws);
     massMatrix(m, ws);
-    if (!cholesky(ws.M, ws.L, m.nv)) return false;
+    if (!factorLD(m, ws)) return false;
     biasForces(m, ws);
     const { qfSmooth, bias, qd, q, ctrl, qacc } = ws;
     for (let i = 0; i < m.nv; i++) qfSmooth[i] = -bias[i] - m.dofDamping[i] * qd[i];
@@ -87,8 +97,15 @@ export class Pipeline {
       }
       qfSmooth[m.actDof[a]] += m.actGear[a] * c;
     }
-    for (let i = 0; i < m.nv; i++) qacc[i] = qfSmooth[i];
-    choleskySolve(ws.L, m.nv, qacc, 0);
+    const { u, invD, LD } = ws;
+    const nv = m.nv;
+    for (let i = 0; i < nv; i++) {
+      u[i] = qfSmooth[i];
+      invD[i] = 1 / LD[i * nv + i];
+    }
+    solveLT(m, ws, u, 0);
+    for (let i = 0; i < nv; i++) qacc[i] = u[i] * invD[i];
+    solveL(m, ws, qacc, 0);
     return true;
   }
 
@@ -100,7 +117,7 @@ export class Pipeline {
       if (this.contacts) collide(m, ws);
       else ws.ncon = 0;
       buildConstraints(m, ws, this.contacts, this.limits);
-      solveConstraints(m, ws, this.nnls);
+      solveConstraints(m, ws, this.nnls, this.warm, this.warmSlot * ws.maxRows);
     } else {
       ws.nefc = 0;
       ws.qfConstraint.fill(0);
@@ -127,8 +144,11 @@ export class Pipeline {
     for (let i = 0; i < nq; i++) q[i] = qAll[qo + i];
     for (let i = 0; i < nv; i++) qd[i] = qdAll[vo + i];
     for (let i = 0; i < nu; i++) ctrl[i] = ctrlAll[uo + i];
+    if ((env + 1) * ws.maxRows > this.warm.length) this.growWarm(env + 1);
+    this.warmSlot = env;
     let ok = true;
     for (let f = 0; f < nFrames && ok; f++) ok = this.substep();
+    this.warmSlot = 0;
     for (let i = 0; i < nq; i++) {
       const v = q[i];
       if (v !== v || v === Infinity || v === -Infinity) ok = false;
@@ -140,6 +160,23 @@ export class Pipeline {
       qdAll[vo + i] = v;
     }
     return ok;
+  }
+
+  /**
+   * Forgets the solver warm start of environment `env` (all environments if omitted), e.g. after a reset,
+   * so that an episode's trajectory does not depend on the state before it.
+   */
+  clearWarmStart(env?: number): void {
+    const rows = this.ws.maxRows;
+    if (env === undefined) this.warm.fill(0);
+    else if ((env + 1) * rows <= this.warm.length) this.warm.fill(0, env * rows, (env + 1) * rows);
+  }
+
+  private growWarm(slots: number): void {
+    const rows = this.ws.maxRows;
+    const next = new Uint8Array(Math.max(slots, (2 * this.warm.length) / rows) * rows);
+    next.set(this.warm);
+    this.warm = next;
   }
 
   /** Loads one environment's q into the workspace and runs forward kinematics (for observations). */

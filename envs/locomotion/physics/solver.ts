@@ -9,7 +9,7 @@
  * 0.22 m after 2 s vs 0.55 m converged and 0.55 m in MuJoCo).
  */
 
-import { choleskySolve } from "./crba.ts";
+import { solveL, solveLTPath } from "./crba.ts";
 import type { Model } from "./model.ts";
 import { type NnlsScratch, solveNnls } from "./nnls.ts";
 import type { Workspace } from "./workspace.ts";
@@ -41,46 +41,96 @@ function gradient(A: Float64Array, resid: Float64Array, grad: Float64Array, n: n
 
 /**
  * Solves the constraint forces and sets ws.qacc = M^-1 (qf_smooth + J^T f) and ws.qfConstraint.
- * Expects ws.qacc to already hold the unconstrained acceleration M^-1 qf_smooth and ws.L the Cholesky factor.
- * With `nnls` given the problem is solved exactly (Lawson-Hanson); otherwise by Brax's truncated FISTA.
+ * Expects ws.qacc to already hold the unconstrained acceleration M^-1 qf_smooth, ws.LD / ws.invD the
+ * factor M = L^T D L and ws.u = L^-T qf_smooth (Pipeline.smooth). With `nnls` given the problem is solved
+ * exactly (Lawson-Hanson); otherwise by Brax's truncated FISTA.
+ *
+ * `warm` (optional, with `nnls`) holds one flag per row identity (ws.rowId) at `warmOffset`: on entry the
+ * rows that were active in this environment's previous solve, on exit the rows active now. It only picks
+ * the active set the exact solve starts from, not the minimizer it converges to.
  */
-export function solveConstraints(m: Model, ws: Workspace, nnls?: NnlsScratch): void {
+export function solveConstraints(
+  m: Model,
+  ws: Workspace,
+  nnls?: NnlsScratch,
+  warm?: Uint8Array,
+  warmOffset = 0,
+): void {
   const n = ws.nefc, nv = m.nv;
   ws.qfConstraint.fill(0);
-  if (n === 0) return;
-  const { J, MinvJT, A, b, R, aref, qacc, L } = ws;
+  if (n === 0) {
+    if (warm) warm.fill(0, warmOffset, warmOffset + ws.maxRows);
+    return;
+  }
+  const { J, V, VD, A, b, R, aref, qacc, invD, u, rowLast, rowId, anc, ancAdr, dofLca } = ws;
+  // V_r = L^-T J_r^T (nonzero on the row's dof path only), so that with M = L^T D L
+  // A = J M^-1 J^T + R = V D^-1 V^T + R and J M^-1 qf_smooth = V D^-1 u.
+  // Only path entries of V and VD are ever written or read.
   for (let r = 0; r < n; r++) {
-    const o = r * nv;
-    for (let j = 0; j < nv; j++) MinvJT[o + j] = J[o + j];
-    choleskySolve(L, nv, MinvJT, o);
+    const o = r * nv, last = rowLast[r];
+    if (last < 0) continue;
+    const p0 = ancAdr[last], p1 = ancAdr[last + 1];
+    for (let p = p0; p < p1; p++) V[o + anc[p]] = J[o + anc[p]];
+    solveLTPath(m, ws, V, o, last);
+    for (let p = p0; p < p1; p++) {
+      const j = anc[p];
+      VD[o + j] = V[o + j] * invD[j];
+    }
   }
   for (let r = 0; r < n; r++) {
-    const o = r * nv;
+    const o = r * nv, last = rowLast[r];
+    // Row r's dof path (empty for a row with no dofs).
+    const p0 = last < 0 ? 0 : ancAdr[last], p1 = last < 0 ? 0 : ancAdr[last + 1];
     for (let s = r; s < n; s++) {
-      const os = s * nv;
+      const os = s * nv, lastS = rowLast[s];
       let v = 0;
-      for (let j = 0; j < nv; j++) v += J[o + j] * MinvJT[os + j];
+      if (last >= 0 && lastS >= 0) {
+        // Rows r and s are both nonzero only on their paths' common part, the path of their deepest
+        // common ancestor dof.
+        const lca = dofLca[last * nv + lastS];
+        if (lca >= 0) {
+          for (let p = ancAdr[lca], pe = ancAdr[lca + 1]; p < pe; p++) {
+            const j = anc[p];
+            v += V[o + j] * VD[os + j];
+          }
+        }
+      }
       A[r * n + s] = v;
       A[s * n + r] = v;
     }
     A[r * n + r] += R[r];
     let bv = -aref[r];
-    for (let j = 0; j < nv; j++) bv += J[o + j] * qacc[j];
+    for (let p = p0; p < p1; p++) {
+      const j = anc[p];
+      bv += VD[o + j] * u[j];
+    }
     b[r] = bv;
   }
   const x = ws.fx;
-  if (nnls) solveNnls(nnls, A, b, x, n);
-  else fista(m, ws, n);
+  if (nnls) {
+    const passive = nnls.passive;
+    if (warm) { for (let r = 0; r < n; r++) passive[r] = warm[warmOffset + rowId[r]]; }
+    solveNnls(nnls, A, b, x, n, warm !== undefined);
+    if (warm) {
+      warm.fill(0, warmOffset, warmOffset + ws.maxRows);
+      for (let r = 0; r < n; r++) if (x[r] > 0) warm[warmOffset + rowId[r]] = 1;
+    }
+  } else fista(m, ws, n);
+  // qacc = L^-1 D^-1 (u + V^T f), qf_constraint = J^T f.
   const qfc = ws.qfConstraint;
+  for (let j = 0; j < nv; j++) qacc[j] = u[j] * invD[j];
   for (let r = 0; r < n; r++) {
     const f = x[r];
     if (f === 0) continue;
-    const o = r * nv;
-    for (let j = 0; j < nv; j++) {
+    const o = r * nv, last = rowLast[r];
+    if (last < 0) continue;
+    for (let p = ancAdr[last], p1 = ancAdr[last + 1]; p < p1; p++) {
+      const j = anc[p];
       qfc[j] += J[o + j] * f;
-      qacc[j] += MinvJT[o + j] * f;
+      qacc[j] += VD[o + j] * f;
     }
   }
+  solveL(m, ws, qacc, 0);
 }
 
 /** Brax's solver: jaxopt.ProjectedGradient (FISTA + backtracking) from 0; the result is left in ws.fx. */
