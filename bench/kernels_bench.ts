@@ -53,7 +53,6 @@ for (const backend of backends) {
     "conv2d input grad",
     reps,
     CONV_FLOP,
-    "GFLOP/s",
     () => ops.conv2dInputGrad(dy, w, x.shape, geo),
   );
   bench(
@@ -61,7 +60,6 @@ for (const backend of backends) {
     "conv2d weight grad",
     reps,
     CONV_FLOP,
-    "GFLOP/s",
     () => ops.conv2dWeightGrad(x, dy, w.shape, geo),
   );
   const a = ops.random(backend, [ELEMENTS], "uniform", 4), b = ops.random(backend, [ELEMENTS], "uniform", 5);
@@ -70,7 +68,6 @@ for (const backend of backends) {
     "add 4M floats",
     backend.name === "cpu" ? 4 : 32,
     12 * ELEMENTS,
-    "GB/s",
     () => ops.add(a, b),
   );
 }
