@@ -218,11 +218,13 @@ export class Classifier {
 
 const NO_STEP = 1e30;
 
-/** Number of rows whose largest output sits on the target class (ties count once per tied class). */
+/**
+ * Number of rows whose argmax (first index on ties, as `argmax`) is the target class. A saturated network
+ * whose outputs all tie therefore scores like a constant guess, not 100%.
+ */
 export function countCorrect(output: Tensor, targets: Tensor): Tensor {
-  using rowMax = ops.reduce("max", output, 1);
-  using column = rowMax.reshape([output.shape[0], 1]);
-  using isMax = ops.binary("ge", output, column);
-  using hits = ops.mul(isMax, targets);
+  using predicted = ops.argmax(output, 1);
+  using chosen = ops.oneHot(predicted, output.shape[1]);
+  using hits = ops.mul(chosen, targets);
   return ops.sum(hits, null);
 }
