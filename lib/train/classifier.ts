@@ -28,7 +28,15 @@ export interface ClassifierOptions {
   /** Conv layers before the dense ones (each followed by an average pool of `pool`). */
   conv?: { channels: number; kernel: number; stride: number; padding: number; pool: number }[];
   settings: RuleSettings;
-  optimizer: { kind: "sgd" | "adam"; lr: number; momentum?: number; weightDecay?: number };
+  optimizer: {
+    kind: "sgd" | "adam";
+    lr: number;
+    momentum?: number;
+    weightDecay?: number;
+    beta1?: number;
+    beta2?: number;
+    eps?: number;
+  };
   /** Learning-rate multiplier per layer (conv, then hidden, then output); defaults to 1 each. */
   lrMultipliers?: number[];
   seed: number;
@@ -99,7 +107,7 @@ export class Classifier {
     const floor = s.dualStream ? s.floor : null;
     const o = options.optimizer;
     this.optimizer = o.kind === "adam"
-      ? new Adam({ lr: o.lr, weightDecay: o.weightDecay, floor })
+      ? new Adam({ lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, floor })
       : new Sgd({ lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay, floor });
     const layers = this.net.layers.length;
     this.lrMultipliers = options.lrMultipliers ?? new Array(layers).fill(1);
