@@ -21,7 +21,7 @@ import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 
-export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+export const LOG_SQRT_2PI: number = 0.5 * Math.log(2 * Math.PI);
 
 /** Collects temporaries of one computation and disposes them together. */
 export class Scope {

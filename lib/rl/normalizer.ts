@@ -54,7 +54,7 @@ export class RunningNormalizer {
   }
 
   /** Normalised copy of `batch` (or into `out`). Identity when disabled or before the first update. */
-  apply(batch: Float32Array, out = new Float32Array(batch.length)): Float32Array {
+  apply(batch: Float32Array, out: Float32Array = new Float32Array(batch.length)): Float32Array {
     const d = this.size;
     if (!this.enabled || this.count === 0) {
       out.set(batch);

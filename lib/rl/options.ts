@@ -11,7 +11,7 @@ import { PPO_ALGOS } from "./nets.ts";
 
 export const RL_ALGOS = [...PPO_ALGOS, "es"] as const;
 export type RlAlgo = PpoAlgo | "es";
-export const RL_ENVS = ["cartpole", "pendulum"] as const;
+export const RL_ENVS = ["cartpole", "pendulum", "ant", "halfcheetah", "humanoid", "craftax-classic"] as const;
 export type RlEnvName = typeof RL_ENVS[number];
 
 export interface RlOptions {
@@ -23,6 +23,8 @@ export interface RlOptions {
   evalEvery: number;
   evalEpisodes: number;
   deterministicEval: boolean;
+  /** Locomotion only: a time limit shorter than Brax's 1000 steps (unset: 1000). */
+  episodeLength?: number;
   /** "cpu" for now; the webgpu backend has the same interface. */
   backend: "auto" | "cpu" | "webgpu";
   /** Per-iteration CSV path ("" for none). */
@@ -39,8 +41,16 @@ export function isRlEnv(x: string): x is RlEnvName {
   return (RL_ENVS as readonly string[]).includes(x);
 }
 
-/** Network defaults per learning rule: single-stream tanh MLPs; dual-stream ReLU nets for ED. */
-export function netDefaults(algo: RlAlgo, hidden: number[], role: "policy" | "value"): NetOptions {
+/**
+ * Network defaults per learning rule: single-stream MLPs (tanh unless `activation` says otherwise, e.g.
+ * Brax's swish); dual-stream ReLU nets for ED (the paper's Discussion: ReLU for the RL nets).
+ */
+export function netDefaults(
+  algo: RlAlgo,
+  hidden: number[],
+  role: "policy" | "value",
+  activation: "tanh" | "silu" | "relu" = "tanh",
+): NetOptions {
   const dual = algo === "ed-ppo" || algo === "ed-ppo-nondale";
   if (dual) {
     return {
@@ -53,7 +63,7 @@ export function netDefaults(algo: RlAlgo, hidden: number[], role: "policy" | "va
   }
   return {
     hidden,
-    activation: { kind: algo === "es" ? "relu" : "tanh" },
+    activation: { kind: algo === "es" ? "relu" : activation },
     excitatoryScale: 1,
     inhibitoryScale: 1,
     outputScale: role === "policy" ? 0.1 : 1,
@@ -85,19 +95,66 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
       value: netDefaults(algo, [64, 64], "value"),
     };
   }
+  if (env === "pendulum") {
+    return {
+      ...common,
+      numEnvs: 16,
+      unrollLength: 64,
+      numMinibatches: 8,
+      updateEpochs: 8,
+      learningRate: 1e-3,
+      gamma: 0.95,
+      gaeLambda: 0.95,
+      entropyCost: 1e-3,
+      rewardScaling: 0.1,
+      policy: netDefaults(algo, [64, 64], "policy"),
+      value: netDefaults(algo, [64, 64], "value"),
+    };
+  }
+  if (env === "craftax-classic") {
+    // Craftax_Baselines ppo.py (1024 envs × 64 steps, 3×512 tanh, γ 0.99, λ 0.8, lr 2e-4, no obs
+    // normalisation), scaled down for a CPU: 16 envs and 2×128 nets. Not modelled: LR annealing, gradient
+    // clipping, value clipping, Adam eps 1e-5.
+    return {
+      ...common,
+      normalizeObservations: false,
+      numEnvs: 16,
+      unrollLength: 64,
+      numMinibatches: 8,
+      updateEpochs: 4,
+      learningRate: 2e-4,
+      gamma: 0.99,
+      gaeLambda: 0.8,
+      entropyCost: 0.01,
+      rewardScaling: 1,
+      policy: netDefaults(algo, [128, 128], "policy"),
+      value: netDefaults(algo, [128, 128], "value"),
+    };
+  }
+  // Brax training-colab settings (γ, λ 0.95, ε 0.3, lr 3e-4, entropy, reward scaling, epochs, 32
+  // minibatches, swish nets) with far fewer parallel envs and smaller nets for a CPU: 2×64 policy and value
+  // for every rule (Brax: 4×32 policy, 5×256 value). ED's dual-stream nets use init scales 1 here: at the
+  // classic-control scale 2 a 4×32 net's initial output rms is 12× its input's (2×64: 0.5×), the first,
+  // unnormalised rollout (raw velocities up to ~10) saturates the tanh policy and the first update's KL
+  // reaches 1e3–1e4 (2×64) or 1e10 (4×32); at scale 1 with 2×64 it stays near 0.1 on Ant and HalfCheetah.
+  const brax = {
+    ant: { gamma: 0.97, entropyCost: 1e-2, rewardScaling: 10, updateEpochs: 4, unrollLength: 64 },
+    halfcheetah: { gamma: 0.95, entropyCost: 1e-3, rewardScaling: 1, updateEpochs: 8, unrollLength: 64 },
+    humanoid: { gamma: 0.97, entropyCost: 1e-3, rewardScaling: 0.1, updateEpochs: 8, unrollLength: 64 },
+  }[env];
+  const edScales = algo === "ed-ppo" || algo === "ed-ppo-nondale"
+    ? { excitatoryScale: 1, inhibitoryScale: 1 }
+    : {};
   return {
     ...common,
-    numEnvs: 16,
-    unrollLength: 64,
-    numMinibatches: 8,
-    updateEpochs: 8,
-    learningRate: 1e-3,
-    gamma: 0.95,
+    ...brax,
+    clip: 0.3,
+    numEnvs: 32,
+    numMinibatches: 32,
+    learningRate: 3e-4,
     gaeLambda: 0.95,
-    entropyCost: 1e-3,
-    rewardScaling: 0.1,
-    policy: netDefaults(algo, [64, 64], "policy"),
-    value: netDefaults(algo, [64, 64], "value"),
+    policy: { ...netDefaults(algo, [64, 64], "policy", "silu"), ...edScales },
+    value: { ...netDefaults(algo, [64, 64], "value", "silu"), ...edScales },
   };
 }
 
@@ -108,11 +165,12 @@ export function esDefaults(env: RlEnvName): EsOptions {
     learningRate: 0.03,
     weightDecay: 0.005,
     fitnessShaping: "centered-rank",
-    normalizeObservations: env === "pendulum",
+    normalizeObservations: env !== "cartpole",
     stochasticActions: true,
     dualStream: false,
+    // Brax ES: a 4×32 ReLU policy for the locomotion envs.
     policy: {
-      hidden: [32, 32],
+      hidden: env === "ant" || env === "halfcheetah" || env === "humanoid" ? [32, 32, 32, 32] : [32, 32],
       activation: { kind: "relu" },
       excitatoryScale: 1,
       inhibitoryScale: 1,
@@ -127,7 +185,7 @@ export function defaultRlOptions(env: RlEnvName = "cartpole", algo: RlAlgo = "ed
     env,
     algo,
     seed: 0,
-    iterations: env === "cartpole" ? 100 : 200,
+    iterations: env === "cartpole" ? 100 : env === "pendulum" ? 200 : 50,
     evalEvery: 0,
     evalEpisodes: 16,
     deterministicEval: false,

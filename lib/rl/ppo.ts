@@ -112,7 +112,9 @@ export class PpoLearner {
     this.#rng = new Rng((seed ^ 0x5eed) >>> 0);
     this.#noiseSeed = (seed * 2654435761 + 12345) >>> 0;
     this.#obs = env.reset(seed, o.numEnvs);
-    this.normalizer.update(this.#obs);
+    // No statistics from the reset states: Brax starts from the identity (mean 0, std 1) and learns them
+    // from the first rollout. Reset states vary far less than visited ones (locomotion reset noise is
+    // 0.01-0.1), so statistics from them alone blow the first rollout's inputs up by 10-100×.
   }
 
   #draw(size: number): number {

@@ -1,10 +1,14 @@
 /**
  * RL runner:
  *
+ *   deno run -A lib/rl/train.ts --config configs/rl_halfcheetah.yaml [--set ppo.learningRate=1e-4] [--seed 1]
  *   deno run -A lib/rl/train.ts --env cartpole --algo ed-ppo --seed 0 --iterations 100 [--csv runs/x.csv]
  *
- * algos: bp-ppo, dfa-ppo, ed-ppo, ed-ppo-nondale, es. Prints one progress line per iteration and writes the
- * per-iteration metrics (mean episode return, losses, fraction of weights at 0, seconds) to a CSV.
+ * envs: cartpole, pendulum, ant, halfcheetah, humanoid, craftax-classic; algos: bp-ppo, dfa-ppo, ed-ppo,
+ * ed-ppo-nondale, es. A YAML config (lib/rl/config.ts) lists what differs from the env/algo defaults; the
+ * flags below are shorthands for `--set` overrides and apply after the file. Prints one progress line per
+ * iteration and writes the per-iteration metrics (mean episode return, losses, fraction of weights at 0,
+ * seconds) to a CSV.
  *
  * @module
  */
@@ -13,14 +17,18 @@ import type { Backend } from "../backend/backend.ts";
 import { createBackend } from "../backend/mod.ts";
 import { writeCsv } from "../io/csv.ts";
 import type { CsvRow } from "../io/csv.ts";
-import { makeClassicEnv } from "../../envs/classic/mod.ts";
+import { makeVecEnv } from "./envs.ts";
 import type { VecEnv } from "./vec_env.ts";
-import { defaultRlOptions, isRlAlgo, isRlEnv, RL_ALGOS, RL_ENVS, type RlOptions } from "./options.ts";
+import { RL_ALGOS, RL_ENVS, type RlOptions } from "./options.ts";
 import { PpoLearner } from "./ppo.ts";
 import { EsLearner } from "./es.ts";
+import { loadRlConfigSync } from "./config.ts";
 
 export const RL_USAGE = `Usage: deno run -A lib/rl/train.ts [options]
-  --env <${RL_ENVS.join("|")}>        (default cartpole)
+  -c, --config <file>        YAML config (configs/rl_*.yaml); missing keys take the env/algo defaults
+  --set <key.path=value>     override any config key, e.g. --set ppo.numEnvs=64 (repeatable)
+  --env <${RL_ENVS.join("|")}>
+                             (default cartpole)
   --algo <${RL_ALGOS.join("|")}>   (default ed-ppo)
   --seed <n>                 (default 0)
   --iterations <n>           (default: per env)
@@ -28,6 +36,7 @@ export const RL_USAGE = `Usage: deno run -A lib/rl/train.ts [options]
   --lr <x>                   learning rate (PPO policy and value, or ES Adam)
   --eval-every <n>           evaluate every n iterations (default 0: only at the end)
   --eval-episodes <n>        (default 16)
+  --episode-length <n>       locomotion only: time limit below 1000 steps
   --backend <auto|cpu|webgpu>  (default cpu)
   --quiet                    no per-iteration lines`;
 
@@ -40,20 +49,26 @@ export interface RunSummary {
   seconds: number;
 }
 
-/** Builds the options from command-line arguments over the defaults. */
+/**
+ * Builds the options from command-line arguments: the config file (if any) over the env/algo defaults,
+ * then the `--set` overrides, then the shorthand flags. Errors name the file or flag and the key.
+ */
 export function parseRlArgs(args: string[]): RlOptions {
   const { values } = parseArgs({
     args,
     options: {
-      env: { type: "string", default: "cartpole" },
-      algo: { type: "string", default: "ed-ppo" },
-      seed: { type: "string", default: "0" },
+      config: { type: "string", short: "c" },
+      set: { type: "string", multiple: true },
+      env: { type: "string" },
+      algo: { type: "string" },
+      seed: { type: "string" },
       iterations: { type: "string" },
       csv: { type: "string" },
       lr: { type: "string" },
       "eval-every": { type: "string" },
       "eval-episodes": { type: "string" },
-      backend: { type: "string", default: "cpu" },
+      "episode-length": { type: "string" },
+      backend: { type: "string" },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -62,42 +77,41 @@ export function parseRlArgs(args: string[]): RlOptions {
     console.log(RL_USAGE);
     Deno.exit(0);
   }
-  const env = values.env!, algo = values.algo!;
-  if (!isRlEnv(env)) {
-    throw new Error(`--env: unknown environment "${env}"; choose one of ${RL_ENVS.join(", ")}`);
-  }
-  if (!isRlAlgo(algo)) {
-    throw new Error(`--algo: unknown algorithm "${algo}"; choose one of ${RL_ALGOS.join(", ")}`);
-  }
-  const o = defaultRlOptions(env, algo);
-  const int = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) {
-      throw new Error(`--${name}: expected a non-negative integer, got "${v}"`);
-    }
-    return n;
+  const flagToKey: Record<string, string[]> = {
+    env: ["env"],
+    algo: ["algo"],
+    seed: ["seed"],
+    iterations: ["iterations"],
+    lr: ["ppo.learningRate", "es.learningRate"],
+    "eval-every": ["evalEvery"],
+    "eval-episodes": ["evalEpisodes"],
+    "episode-length": ["episodeLength"],
+    backend: ["backend"],
   };
-  o.seed = int("seed", values.seed!);
-  if (values.iterations !== undefined) o.iterations = int("iterations", values.iterations);
-  if (values["eval-every"] !== undefined) o.evalEvery = int("eval-every", values["eval-every"]);
-  if (values["eval-episodes"] !== undefined) o.evalEpisodes = int("eval-episodes", values["eval-episodes"]);
-  if (values.lr !== undefined) {
-    const lr = Number(values.lr);
-    if (!(lr > 0)) throw new Error(`--lr: expected a positive number, got "${values.lr}"`);
-    o.ppo.learningRate = lr;
-    o.es.learningRate = lr;
+  const overrides = [...(values.set ?? [])];
+  const v = values as Record<string, unknown>;
+  for (const [flag, keys] of Object.entries(flagToKey)) {
+    const x = v[flag];
+    if (typeof x === "string") { for (const k of keys) overrides.push(`${k}=${x}`); }
   }
-  const backend = values.backend!;
-  if (backend !== "auto" && backend !== "cpu" && backend !== "webgpu") {
-    throw new Error(`--backend: expected auto, cpu or webgpu, got "${backend}"`);
+  const o = loadRlConfigSync(values.config, overrides);
+  if (values.csv !== undefined) o.csv = values.csv;
+  else if (!o.csv && !configSetsCsv(values.config, values.set ?? [])) {
+    o.csv = `runs/rl_${o.env}_${o.algo}_s${o.seed}.csv`;
   }
-  o.backend = backend;
-  o.csv = values.csv ?? `runs/rl_${env}_${algo}_s${o.seed}.csv`;
   return o;
 }
 
-function makeEnv(o: RlOptions): VecEnv {
-  return makeClassicEnv(o.env);
+/** True when the config file or a --set names `csv` (then "" means no CSV, not the default path). */
+function configSetsCsv(file: string | undefined, sets: readonly string[]): boolean {
+  if (sets.some((s) => s.trim().startsWith("csv="))) return true;
+  if (!file) return false;
+  return /^csv\s*:/m.test(Deno.readTextFileSync(file));
+}
+
+/** The environment of a run: classic control, locomotion (optionally with a shorter time limit) or Craftax. */
+export function makeEnv(o: RlOptions): VecEnv {
+  return makeVecEnv(o.env, o.episodeLength !== undefined ? { episodeLength: o.episodeLength } : {});
 }
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);

@@ -1,0 +1,89 @@
+/**
+ * RL throughput: env steps/s of the environments alone (through the VecEnv adapters, random actions) and
+ * of whole PPO iterations (rollout + GAE + update) with the configs/rl_*.yaml settings, per rule.
+ *   deno bench -A bench/rl_bench.ts                 (one PPO iteration of halfcheetah, ED and BP)
+ *   deno run -A bench/rl_bench.ts [env ...]         (steps/s table by wall clock and by CPU time; envs
+ *                                                    default: halfcheetah craftax-classic)
+ * CPU time is the steadier figure on a shared host (it counts every thread of the CPU backend).
+ */
+
+import process from "node:process";
+import { CpuBackend } from "../lib/backend/cpu.ts";
+import { loadRlConfigSync } from "../lib/rl/config.ts";
+import { makeVecEnv } from "../lib/rl/envs.ts";
+import { PpoLearner } from "../lib/rl/ppo.ts";
+import type { RlEnvName } from "../lib/rl/options.ts";
+
+const cpu = new CpuBackend();
+const CONFIG: Record<string, string> = {
+  ant: "configs/rl_ant.yaml",
+  halfcheetah: "configs/rl_halfcheetah.yaml",
+  humanoid: "configs/rl_humanoid.yaml",
+  "craftax-classic": "configs/rl_craftax.yaml",
+  cartpole: "configs/rl_cartpole.yaml",
+  pendulum: "configs/rl_pendulum.yaml",
+};
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function ppoFor(env: RlEnvName, algo: "ed-ppo" | "bp-ppo"): PpoLearner {
+  const o = loadRlConfigSync(CONFIG[env], [`algo=${algo}`]);
+  return new PpoLearner(cpu, makeVecEnv(env), o.ppo, 0);
+}
+
+const benchPpo = { ed: ppoFor("halfcheetah", "ed-ppo"), bp: ppoFor("halfcheetah", "bp-ppo") };
+for (const [rule, ppo] of Object.entries(benchPpo)) {
+  Deno.bench({
+    name: `halfcheetah ${rule}-ppo: one iteration (${ppo.options.numEnvs}×${ppo.options.unrollLength} steps)`,
+    n: 3,
+    warmup: 1,
+    async fn() {
+      await ppo.iteration();
+    },
+  });
+}
+
+/** Env-only steps/s through the adapter with uniform random actions. */
+function envOnly(name: RlEnvName, numEnvs: number, seconds: number): { wall: number; cpu: number } {
+  const env = makeVecEnv(name);
+  env.reset(0, numEnvs);
+  const space = env.actionSpace;
+  let x = 12345;
+  const rnd = () => ((x ^= x << 13, x ^= x >>> 17, x ^= x << 5) >>> 0) / 4294967296;
+  const a = space.kind === "discrete" ? new Int32Array(numEnvs) : new Float32Array(numEnvs * space.size);
+  let steps = 0;
+  const t0 = performance.now(), c0 = cpuMs();
+  while (performance.now() - t0 < seconds * 1000) {
+    if (a instanceof Int32Array) a.forEach((_, i) => (a[i] = Math.floor(rnd() * 17)));
+    else a.forEach((_, i) => (a[i] = 2 * rnd() - 1));
+    env.step(a);
+    steps += numEnvs;
+  }
+  return { wall: steps / ((performance.now() - t0) / 1000), cpu: steps / ((cpuMs() - c0) / 1000) };
+}
+
+if (import.meta.main) {
+  const envs = (Deno.args.length ? Deno.args : ["halfcheetah", "craftax-classic"]) as RlEnvName[];
+  console.log("| env | what | env steps/s (wall) | env steps/s (CPU time) |\n|---|---|---:|---:|");
+  for (const env of envs) {
+    const o = loadRlConfigSync(CONFIG[env]);
+    const e = envOnly(env, o.ppo.numEnvs, 2);
+    console.log(`| ${env} | env only (${o.ppo.numEnvs} envs) | ${e.wall.toFixed(0)} | ${e.cpu.toFixed(0)} |`);
+    for (const algo of ["ed-ppo", "bp-ppo"] as const) {
+      const ppo = ppoFor(env, algo);
+      await ppo.iteration(); // warm-up (first-call compilation, allocation)
+      const t0 = performance.now(), c0 = cpuMs();
+      let steps = 0;
+      for (let i = 0; i < 2; i++) {
+        await ppo.iteration();
+        steps += ppo.options.numEnvs * ppo.options.unrollLength;
+      }
+      const wall = steps / ((performance.now() - t0) / 1000), cpuRate = steps / ((cpuMs() - c0) / 1000);
+      console.log(`| ${env} | ${algo} PPO iteration | ${wall.toFixed(0)} | ${cpuRate.toFixed(0)} |`);
+      ppo.dispose();
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * RL run configs in YAML (configs/rl_*.yaml): a typed schema over {@link RlOptions} built from
+ * lib/experiment/schema.ts, and the loader behind
+ *
+ *   deno run -A lib/rl/train.ts --config configs/rl_halfcheetah.yaml [--set ppo.learningRate=1e-4] [--seed 2]
+ *
+ * Defaults depend on the environment and the algorithm, so a config is resolved in three steps: `env` and
+ * `algo` are read first (defaults cartpole, ed-ppo), the file is merged over `defaultRlOptions(env, algo)`,
+ * and the merged object is validated. A file therefore only lists what differs from the defaults; every
+ * error names the file (or `--set`) and the key path, e.g.
+ * `configs/rl_ant.yaml: ppo.numEnvs must be an integer >= 1, got 0.5`.
+ * `ppo.algo` is not a key: it follows `algo` (bp-ppo for the unused PPO options of an ES run).
+ *
+ * @module
+ */
+import {
+  array,
+  boolean,
+  ConfigError,
+  integer,
+  number,
+  object,
+  oneOf,
+  optional,
+  type Schema,
+  schemaTable,
+  string,
+  validate,
+} from "../experiment/schema.ts";
+import { applyOverrides, parseYamlFile, readYamlFile } from "../experiment/config.ts";
+import { defaultRlOptions, RL_ALGOS, RL_ENVS, type RlOptions } from "./options.ts";
+import type { PpoOptions } from "./ppo.ts";
+
+const ACTIVATIONS = ["identity", "sigmoid", "relu", "tanh", "silu", "softplus"] as const;
+
+function netSchema(role: string) {
+  return object({
+    hidden: array(integer({ min: 1 }), { minItems: 1, doc: `${role} hidden layer widths` }),
+    activation: object({
+      kind: oneOf(ACTIVATIONS, { doc: "hidden activation" }),
+      width: optional(number({ gt: 0, doc: "sigmoid width u0 (sigmoid only)" })),
+    }),
+    excitatoryScale: number({ min: 0, doc: "dual-stream init scale of the excitatory pathways" }),
+    inhibitoryScale: number({ min: 0, doc: "dual-stream init scale of the inhibitory pathways" }),
+    outputScale: number({ min: 0, doc: "multiplies the output layer's initial weights" }),
+  }, { doc: `${role} network` });
+}
+
+const ppoSchema = object({
+  numEnvs: integer({ min: 1, doc: "parallel environments" }),
+  unrollLength: integer({ min: 1, doc: "steps per environment per iteration" }),
+  numMinibatches: integer({ min: 1, doc: "minibatches per epoch (must divide numEnvs·unrollLength)" }),
+  updateEpochs: integer({ min: 1, doc: "SGD epochs over each batch" }),
+  learningRate: number({ gt: 0, doc: "Adam learning rate (policy, and value unless set)" }),
+  valueLearningRate: optional(number({ gt: 0, doc: "Adam learning rate of the value net" })),
+  gamma: number({ min: 0, max: 1, doc: "discount" }),
+  gaeLambda: number({ min: 0, max: 1, doc: "GAE λ" }),
+  advantage: oneOf(["gae", "brax"] as const, { doc: "advantage estimator (see gae.ts)" }),
+  clip: number({ gt: 0, doc: "PPO ratio clip ε" }),
+  entropyCost: number({ min: 0, doc: "entropy bonus coefficient" }),
+  vfCoef: number({ min: 0, doc: "value loss coefficient" }),
+  normalizeAdvantage: boolean({ doc: "per-minibatch advantage normalisation" }),
+  normalizeObservations: boolean({ doc: "running mean/std observation normalisation" }),
+  rewardScaling: number({ gt: 0, doc: "multiplies rewards for learning (not for reported returns)" }),
+  policy: netSchema("policy"),
+  value: netSchema("value"),
+}, { doc: "PPO options (bp-ppo, dfa-ppo, ed-ppo, ed-ppo-nondale)" });
+
+const esSchema = object({
+  populationSize: integer({ min: 1, doc: "antithetic pairs (2× episodes per iteration)" }),
+  sigma: number({ gt: 0, doc: "perturbation std" }),
+  learningRate: number({ gt: 0, doc: "Adam learning rate" }),
+  weightDecay: number({ min: 0, doc: "l2 coefficient subtracted from the ES gradient" }),
+  fitnessShaping: oneOf(["centered-rank", "raw"] as const, { doc: "fitness shaping" }),
+  normalizeObservations: boolean({ doc: "running observation normalisation" }),
+  stochasticActions: boolean({ doc: "sample actions (Brax ES) instead of the mode" }),
+  dualStream: boolean({ doc: "dual-stream Dalean policy" }),
+  policy: netSchema("ES policy"),
+}, { doc: "ES options" });
+
+/** What {@link rlConfigSchema} validates to: {@link RlOptions} without `ppo.algo` (it follows `algo`). */
+export type RlConfig = Omit<RlOptions, "ppo"> & { ppo: Omit<PpoOptions, "algo"> };
+
+const envSchema = oneOf(RL_ENVS, { doc: "environment" });
+const algoSchema = oneOf(RL_ALGOS, { doc: "learning algorithm" });
+
+/** The schema of an RL run config (after merging over the env/algo defaults; every key is then present). */
+export const rlConfigSchema: Schema<RlConfig> = object({
+  env: envSchema,
+  algo: algoSchema,
+  seed: integer({ min: 0, doc: "seed of the nets, sampling and environments" }),
+  iterations: integer({ min: 1, doc: "training iterations" }),
+  evalEvery: integer({ min: 0, doc: "evaluate every n iterations (0: only at the end)" }),
+  evalEpisodes: integer({ min: 1, doc: "episodes per evaluation" }),
+  deterministicEval: boolean({ doc: "evaluate the mode instead of sampling" }),
+  episodeLength: optional(integer({ min: 1, max: 1000, doc: "locomotion only: time limit below 1000" })),
+  backend: oneOf(["auto", "cpu", "webgpu"] as const, { doc: "compute backend" }),
+  csv: string({ doc: "per-iteration metrics CSV (empty: none)" }),
+  ppo: ppoSchema,
+  es: esSchema,
+});
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Merges `over` into `base` (maps recursively; lists and scalars replace). */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isMap(base) || !isMap(over)) return structuredClone(over);
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : structuredClone(v);
+  return out;
+}
+
+/**
+ * Resolves a raw (parsed, unvalidated) RL config: merges it over the defaults of its env and algo and
+ * validates it. `file` labels errors; `root` prefixes key paths (for a config nested in a larger file).
+ */
+export function resolveRlConfig(raw: unknown, file = "<config>", root = ""): RlOptions {
+  if (raw === null || raw === undefined) raw = {};
+  if (!isMap(raw)) validate(rlConfigSchema, raw, file, root); // throws: "must be an object with keys …"
+  const map = raw as Record<string, unknown>;
+  const at = (k: string) => (root === "" ? k : `${root}.${k}`);
+  const env = validate(envSchema, map.env ?? "cartpole", file, at("env"));
+  const algo = validate(algoSchema, map.algo ?? "ed-ppo", file, at("algo"));
+  const defaults = defaultRlOptions(env, algo) as unknown as Record<string, unknown>;
+  const { algo: ppoAlgo, ...ppoDefaults } = defaults.ppo as RlOptions["ppo"];
+  const merged = deepMerge({ ...defaults, ppo: ppoDefaults }, map);
+  const config = dropUndefined(validate(rlConfigSchema, merged, file, root)) as RlConfig;
+  return { ...config, ppo: { ...config.ppo, algo: ppoAlgo } };
+}
+
+/** Removes keys whose value is `undefined` (unset optional keys), recursively. */
+function dropUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropUndefined);
+  if (!isMap(v)) return v;
+  return Object.fromEntries(
+    Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, dropUndefined(x)]),
+  );
+}
+
+/** Parses YAML text and resolves it (see {@link resolveRlConfig}), with `--set key=value` overrides. */
+export function parseRlConfig(text: string, file: string, overrides: readonly string[] = []): RlOptions {
+  return resolveOverridden(parseYamlFile(text, file), file, overrides);
+}
+
+/** {@link loadRlConfig}, synchronously (for command-line parsing). */
+export function loadRlConfigSync(file: string | undefined, overrides: readonly string[] = []): RlOptions {
+  if (!file) return resolveOverridden({}, "<defaults>", overrides);
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new ConfigError(file, "", "file not found");
+    throw e;
+  }
+  return parseRlConfig(text, file, overrides);
+}
+
+/** Reads, overrides and resolves an RL config file (no file: the defaults). */
+export async function loadRlConfig(
+  file: string | undefined,
+  overrides: readonly string[] = [],
+): Promise<RlOptions> {
+  return resolveOverridden(file ? await readYamlFile(file) : {}, file ?? "<defaults>", overrides);
+}
+
+function resolveOverridden(raw: unknown, file: string, overrides: readonly string[]): RlOptions {
+  const merged = applyOverrides(raw, overrides, rlConfigSchema as Schema<unknown>);
+  const label = overrides.length > 0 ? `${file} (with --set ${overrides.join(" ")})` : file;
+  return resolveRlConfig(merged, label);
+}
+
+/** A Markdown table of every RL config key (type and meaning; defaults depend on env and algo). */
+export function rlConfigDocs(): string {
+  return schemaTable(rlConfigSchema as Schema<unknown>);
+}
