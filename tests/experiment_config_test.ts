@@ -57,10 +57,12 @@ Deno.test("config: defaults fill a missing or empty file", () => {
   assert.match(docs, /`model\.conv\[\]\.channels`/);
 });
 
-Deno.test("config: the example config in configs/ is valid", async () => {
+Deno.test("config: every classification config in configs/ is valid", async () => {
   const c = await loadClassificationConfig("configs/mnist_proposed.yaml");
   assert.equal(c.name, "mnist-proposed");
-  assert.equal(c.epochs, 10);
+  assert.deepEqual(c.rule.lrMultipliers, [30, 10, 1]);
+  assert.equal((await loadClassificationConfig("configs/mnist_dfa.yaml")).variant, "dfa");
+  assert.equal((await loadClassificationConfig("configs/cifar10_proposed.yaml")).model.conv?.length, 3);
 });
 
 Deno.test("config: YAML file with nested values and conv layers", async () => {
@@ -249,5 +251,23 @@ Deno.test("config: makeClassificationConfig for code, applyOverrides leaves inpu
   assert.throws(
     () => makeClassificationConfig({ backend: "tpu" }, "inline"),
     /inline: backend must be one of auto \| cpu \| webgpu, got "tpu"/,
+  );
+});
+
+Deno.test("config: the ablation experiment expands to a valid run per variant and seed", async () => {
+  const { loadExperiment, runConfig } = await import("../lib/experiment/runner.ts");
+  const file = "configs/mnist_ablation.yaml";
+  const { experiment, base } = await loadExperiment(file);
+  const runs = experiment.variants.flatMap((v) =>
+    experiment.seeds.map((s) => runConfig(file, experiment, base, v, s))
+  );
+  assert.equal(runs.length, 18);
+  const dfa = runs.find((r) => r.variant === "dfa")!;
+  assert.equal(dfa.optimizer.kind, "adam");
+  assert.deepEqual(runs[0].rule.lrMultipliers, [1, 1, 1]);
+  assert.equal(runs[0].name, "proposed_s0");
+  assert.throws(
+    () => runConfig(file, { ...experiment, overrides: { epochs: "x" } }, base, "proposed", 0),
+    /epochs/,
   );
 });
