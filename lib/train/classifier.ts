@@ -112,7 +112,10 @@ export class Classifier {
     const layers = this.net.layers.length;
     this.lrMultipliers = options.lrMultipliers ?? new Array(layers).fill(1);
     if (this.lrMultipliers.length !== layers) {
-      throw new Error(`Classifier: ${this.lrMultipliers.length} lr multipliers for ${layers} layers`);
+      throw new Error(
+        `rule.lrMultipliers has ${this.lrMultipliers.length} values but the network has ${layers} layers ` +
+          `(conv, then hidden, then output): give one multiplier per layer`,
+      );
     }
   }
 
