@@ -8,7 +8,8 @@
  * @module
  */
 
-import { prngKey, splitChild, TF_OUT, TF_OUT2, tfBlock2 } from "../jax_random.ts";
+import { prngKey, splitChild, TF_OUT } from "../jax_random.ts";
+import { checkActions, nextStepKey, resetKey } from "../harness.ts";
 import { NUM_ACHIEVEMENTS, NUM_ACTIONS, OBS_SIZE } from "./constants.ts";
 import { ObservationWriter } from "./observation.ts";
 import { ClassicState } from "./state.ts";
@@ -77,24 +78,11 @@ export class CraftaxClassic {
   /** Steps every env with `actions[i]` in 0..16; finished envs are reset automatically. */
   step(actions: Int32Array | ArrayLike<number>): ClassicStepResult {
     const n = this.numEnvs;
-    if (n === 0) throw new Error("step: call reset(seed, numEnvs) first");
-    if (actions.length !== n) {
-      throw new RangeError(`step: expected ${n} actions (one per env), got ${actions.length}`);
-    }
-    for (let e = 0; e < n; e++) {
-      const a = actions[e];
-      if (!Number.isInteger(a) || a < 0 || a >= NUM_ACTIONS) {
-        throw new RangeError(`step: action ${a} for env ${e} is not an integer in [0, ${NUM_ACTIONS})`);
-      }
-    }
+    checkActions(actions, n, NUM_ACTIONS);
     const s = this.state, keys = this.keys;
     this.finished.fill(0);
     for (let e = 0; e < n; e++) {
-      // key, k = split(key); k_step, k_reset = split(k)
-      tfBlock2(keys[2 * e], keys[2 * e + 1], 0, 1);
-      keys[2 * e] = TF_OUT2[0], keys[2 * e + 1] = TF_OUT2[1];
-      const kk0 = TF_OUT2[2], kk1 = TF_OUT2[3];
-      splitChild(kk0, kk1, 0);
+      nextStepKey(keys, e);
       stepEnv(s, e, actions[e], TF_OUT[0], TF_OUT[1]);
       this.rewards[e] = stepResult.reward;
       const done = stepResult.done;
@@ -102,7 +90,7 @@ export class CraftaxClassic {
       if (done) {
         const a0 = e * NUM_ACHIEVEMENTS;
         this.finished.set(s.achievements.subarray(a0, a0 + NUM_ACHIEVEMENTS), a0);
-        splitChild(kk0, kk1, 1);
+        resetKey();
         generateWorld(s, e, TF_OUT[0], TF_OUT[1], true);
       }
       this.writer.write(s, e, this.obs, e * OBS_SIZE);

@@ -9,6 +9,7 @@
  */
 
 import { prngKey, splitChild, TF_OUT, TF_OUT2, tfBlock2 } from "../jax_random.ts";
+import { checkActions, nextStepKey, resetKey } from "../harness.ts";
 import { FULL_OBS_SIZE, writeFullObservation } from "./observation.ts";
 import { resetFullEnv } from "./reset.ts";
 import { FULL_NUM_ACTIONS } from "./rules.ts";
@@ -75,26 +76,11 @@ export class CraftaxFull {
   /** Steps every env with `actions[i]` in 0..42; finished envs are reset automatically. */
   step(actions: Int32Array | ArrayLike<number>): FullStepResult {
     const n = this.numEnvs;
-    if (n === 0) throw new Error("step: call reset(seed, numEnvs) first");
-    if (actions == null || typeof actions.length !== "number") {
-      throw new TypeError("step: actions must be an array of integers");
-    }
-    if (actions.length !== n) {
-      throw new RangeError(`step: expected ${n} actions (one per env), got ${actions.length}`);
-    }
-    for (let e = 0; e < n; e++) {
-      const a = actions[e];
-      if (!Number.isInteger(a) || a < 0 || a >= FULL_NUM_ACTIONS) {
-        throw new RangeError(`step: action ${a} for env ${e} is not an integer in [0, ${FULL_NUM_ACTIONS})`);
-      }
-    }
+    checkActions(actions, n, FULL_NUM_ACTIONS);
     const s = this.state, keys = this.keys;
     this.finished.fill(0);
     for (let e = 0; e < n; e++) {
-      tfBlock2(keys[2 * e], keys[2 * e + 1], 0, 1);
-      keys[2 * e] = TF_OUT2[0], keys[2 * e + 1] = TF_OUT2[1];
-      const kk0 = TF_OUT2[2], kk1 = TF_OUT2[3];
-      splitChild(kk0, kk1, 0);
+      nextStepKey(keys, e);
       stepFullEnv(s, e, actions[e], TF_OUT[0], TF_OUT[1]);
       this.rewards[e] = fullStepResult.reward;
       const done = fullStepResult.done;
@@ -102,7 +88,7 @@ export class CraftaxFull {
       if (done) {
         const a0 = e * FULL_NUM_ACHIEVEMENTS;
         this.finished.set(s.achievements.subarray(a0, a0 + FULL_NUM_ACHIEVEMENTS), a0);
-        splitChild(kk0, kk1, 1);
+        resetKey();
         resetFromKey(s, e, TF_OUT[0], TF_OUT[1], true);
       }
       // After an auto-reset the intrinsics are constants that XLA folds with a true division.
