@@ -10,7 +10,7 @@ import { createBackend } from "../backend/mod.ts";
 import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import { Rng } from "../random.ts";
-import type { Tensor } from "../tensor.ts";
+import { readAll, type Tensor } from "../tensor.ts";
 import { appendCsvRow, type CsvRow, filterCsvRows } from "../io/csv.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { ProgressBar } from "../io/progress.ts";
@@ -257,23 +257,15 @@ async function saveCheckpoint(path: string, clf: Classifier, epoch: number): Pro
     ...[...state.keys()].map((k) => `opt.${k}`),
   ];
   const tensors = [...params.map((p) => p.value), ...state.values()];
-  const values = await backendRead(tensors);
+  const values = (await readAll(tensors)) as Float32Array[];
   const entries: Record<string, SafeTensorInput> = {};
-  names.forEach((
-    name,
-    i,
-  ) => (entries[name] = { dtype: "F32", shape: [...tensors[i].shape], data: values[i] }));
+  for (const [i, name] of names.entries()) {
+    entries[name] = { dtype: "F32", shape: [...tensors[i].shape], data: values[i] };
+  }
   await writeSafetensors(path, entries, {
     epoch: String(epoch),
     optimizerSteps: String(clf.optimizer.steps),
   });
-}
-
-async function backendRead(tensors: Tensor[]): Promise<Float32Array[]> {
-  if (tensors.length === 0) return [];
-  return (await tensors[0].backend.read(
-    tensors.map((t) => ({ storage: t.storage, dtype: t.dtype })),
-  )) as Float32Array[];
 }
 
 async function restoreCheckpoint(path: string, clf: Classifier): Promise<number> {
