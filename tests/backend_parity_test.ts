@@ -213,3 +213,8 @@ Deno.test("an ED training run gives the same weights on both backends", async ()
     for (let j = 0; j < w.length; j++) assert.ok(Math.abs(w[j] - g.weights[i][j]) < 1e-3, `param ${i}[${j}]`);
   });
 });
+
+// Last in the file: release the device before the process tears the adapter down.
+Deno.test("parity: the webgpu device is released", () => {
+  gpu.dispose();
+});

@@ -91,6 +91,7 @@ function ensureWorkers(count: number): void {
   while (workers.length < count) {
     const w = new Worker(new URL("./gemm_worker.ts", import.meta.url), { workerData: { ctl: ctl.buffer } });
     w.unref();
+    if (workers.length === 0) globalThis.addEventListener("unload", shutdownCpuThreads);
     workers.push(w);
   }
 }
