@@ -63,7 +63,8 @@ Deno.test("config: every classification config in configs/ is valid", async () =
   assert.deepEqual(c.rule.lrMultipliers, [30, 10, 1]);
   assert.equal((await loadClassificationConfig("configs/mnist_dfa.yaml")).variant, "dfa");
   assert.equal((await loadClassificationConfig("configs/mnist_proposed_long.yaml")).epochs, 24);
-  assert.deepEqual((await loadClassificationConfig("configs/mnist_proposed_wide.yaml")).model.hidden, [512, 512]);
+  const wide = await loadClassificationConfig("configs/mnist_proposed_wide.yaml");
+  assert.deepEqual(wide.model.hidden, [512, 512]);
   assert.equal((await loadClassificationConfig("configs/cifar10_proposed.yaml")).model.conv?.length, 3);
 });
 
