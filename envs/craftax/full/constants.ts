@@ -6,25 +6,12 @@
  * @module
  */
 
+import { Block } from "../classic/constants.ts";
+
 /** Block ids (0..36). */
 export const FullBlock = {
-  INVALID: 0,
-  OUT_OF_BOUNDS: 1,
-  GRASS: 2,
-  WATER: 3,
-  STONE: 4,
-  TREE: 5,
-  WOOD: 6,
-  PATH: 7,
-  COAL: 8,
-  IRON: 9,
-  DIAMOND: 10,
-  CRAFTING_TABLE: 11,
-  FURNACE: 12,
-  SAND: 13,
-  LAVA: 14,
-  PLANT: 15,
-  RIPE_PLANT: 16,
+  // The Classic ids come first, unchanged.
+  ...Block,
   WALL: 17,
   DARKNESS: 18,
   WALL_MOSS: 19,

@@ -6,29 +6,15 @@
  * @module
  */
 
+import { Achievement, Action } from "../classic/constants.ts";
 import { FullBlock as B } from "./constants.ts";
 
 const f = Math.fround;
 
 /** The 43 actions. */
 export const FullAction = {
-  NOOP: 0,
-  LEFT: 1,
-  RIGHT: 2,
-  UP: 3,
-  DOWN: 4,
-  DO: 5,
-  SLEEP: 6,
-  PLACE_STONE: 7,
-  PLACE_TABLE: 8,
-  PLACE_FURNACE: 9,
-  PLACE_PLANT: 10,
-  MAKE_WOOD_PICKAXE: 11,
-  MAKE_STONE_PICKAXE: 12,
-  MAKE_IRON_PICKAXE: 13,
-  MAKE_WOOD_SWORD: 14,
-  MAKE_STONE_SWORD: 15,
-  MAKE_IRON_SWORD: 16,
+  // The Classic ids come first, unchanged.
+  ...Action,
   REST: 17,
   DESCEND: 18,
   ASCEND: 19,
@@ -61,28 +47,8 @@ export const FULL_ACTION_NAMES: readonly string[] = Object.keys(FullAction).map(
 
 /** The 67 achievements (ids as in the original; not in declaration order). */
 export const FullAchievement = {
-  COLLECT_WOOD: 0,
-  PLACE_TABLE: 1,
-  EAT_COW: 2,
-  COLLECT_SAPLING: 3,
-  COLLECT_DRINK: 4,
-  MAKE_WOOD_PICKAXE: 5,
-  MAKE_WOOD_SWORD: 6,
-  PLACE_PLANT: 7,
-  DEFEAT_ZOMBIE: 8,
-  COLLECT_STONE: 9,
-  PLACE_STONE: 10,
-  EAT_PLANT: 11,
-  DEFEAT_SKELETON: 12,
-  MAKE_STONE_PICKAXE: 13,
-  MAKE_STONE_SWORD: 14,
-  WAKE_UP: 15,
-  PLACE_FURNACE: 16,
-  COLLECT_COAL: 17,
-  COLLECT_IRON: 18,
-  COLLECT_DIAMOND: 19,
-  MAKE_IRON_PICKAXE: 20,
-  MAKE_IRON_SWORD: 21,
+  // The Classic ids come first, unchanged.
+  ...Achievement,
   MAKE_ARROW: 22,
   MAKE_TORCH: 23,
   PLACE_TORCH: 24,
