@@ -9,12 +9,13 @@
  * @module
  */
 
-import { splitChild, TF_OUT, uniformAt } from "../jax_random.ts";
-import { cosf, sinf } from "./f32math.ts";
+import { splitChild, TF_OUT, TF_OUT2, tfBlock2 } from "../jax_random.ts";
+import { SINCOS, sincosf } from "./f32math.ts";
 
 const f = Math.fround;
 const TWO_PI_F = f(2 * Math.PI);
 const SQRT2_F = f(Math.SQRT2);
+const TWO_POW_M23 = 1.1920928955078125e-7;
 
 /**
  * Bound on |double - float32| for a raw Perlin value: magnitudes stay below 4 and the value
@@ -48,14 +49,17 @@ export class NoiseField {
   private readonly wb: Float64Array;
   private readonly wc: Float64Array;
   private readonly wd: Float64Array;
+  // Per-row extremes of `approx`, to find the exact extremes without a full scan.
+  private readonly rowMin: Float64Array;
+  private readonly rowMax: Float64Array;
   /** Raw Perlin values in double precision. */
   readonly approx: Float64Array;
-  /** Normalised double-precision values (within `eps` of the exact ones). */
-  readonly norm: Float64Array;
   /** Exact float32 minimum and maximum of the raw field, and max - min. */
   mn = 0;
   mx = 0;
   range = 1;
+  /** 1 / range: the double-precision normalised value is (approx - mn) * inv. */
+  inv = 1;
   /** Margin on the normalised scale within which a double value may be on the wrong side. */
   eps = 0;
 
@@ -74,7 +78,7 @@ export class NoiseField {
       this.tys[i] = fade(this.ys[i]);
     }
     this.approx = new Float64Array(size * size);
-    this.norm = new Float64Array(size * size);
+    this.rowMin = new Float64Array(size), this.rowMax = new Float64Array(size);
     this.wa = new Float64Array(size), this.wb = new Float64Array(size);
     this.wc = new Float64Array(size), this.wd = new Float64Array(size);
     for (let j = 0; j < size; j++) {
@@ -89,20 +93,28 @@ export class NoiseField {
     splitChild(TF_OUT[0], TF_OUT[1], 1);
     const a0 = TF_OUT[0], a1 = TF_OUT[1];
     const { gx, gy, xs, txs, approx, size, d0, d1, lw } = this;
-    for (let i = 0; i < gx.length; i++) {
-      const ang = f(TWO_PI_F * uniformAt(a0, a1, i));
-      gx[i] = cosf(ang);
-      gy[i] = sinf(ang);
+    // Angles two at a time: independent threefry blocks overlap in one call.
+    const nLat = gx.length;
+    for (let i = 0; i < nLat; i += 2) {
+      tfBlock2(a0, a1, i, i + 1);
+      const u0 = ((TF_OUT2[0] ^ TF_OUT2[1]) >>> 9) * TWO_POW_M23;
+      sincosf(f(TWO_PI_F * u0));
+      gx[i] = SINCOS[1], gy[i] = SINCOS[0];
+      if (i + 1 === nLat) break;
+      const u1 = ((TF_OUT2[2] ^ TF_OUT2[3]) >>> 9) * TWO_POW_M23;
+      sincosf(f(TWO_PI_F * u1));
+      gx[i + 1] = SINCOS[1], gy[i + 1] = SINCOS[0];
     }
     // In double precision the bilinear blend factors into row terms (per lattice column) times
     // column weights: v = a_j * P0 + b_j * Q0 + c_j * P1 + d_j * Q1.
-    const { wa, wb, wc, wd } = this;
+    const { wa, wb, wc, wd, rowMin, rowMax, res1 } = this;
     let amn = Infinity, amx = -Infinity;
     for (let i = 0; i < size; i++) {
       const x = xs[i], x1 = x - 1, tx = txs[i], omtx = 1 - tx;
       const g0 = ((i / d0) | 0) * lw, g1 = g0 + lw;
       const row = i * size;
-      for (let cj = 0, j = 0; cj < this.res1; cj++) {
+      let rmn = Infinity, rmx = -Infinity;
+      for (let cj = 0, j = 0; cj < res1; cj++) {
         const p0 = SQRT2_F * (x * gx[g0 + cj] * omtx + tx * x1 * gx[g1 + cj]);
         const q0 = SQRT2_F * (gy[g0 + cj] * omtx + tx * gy[g1 + cj]);
         const p1 = SQRT2_F * (x * gx[g0 + cj + 1] * omtx + tx * x1 * gx[g1 + cj + 1]);
@@ -110,24 +122,31 @@ export class NoiseField {
         for (const jEnd = j + d1; j < jEnd; j++) {
           const v = wa[j] * p0 + wb[j] * q0 + wc[j] * p1 + wd[j] * q1;
           approx[row + j] = v;
-          if (v < amn) amn = v;
-          if (v > amx) amx = v;
+          rmn = v < rmn ? v : rmn;
+          rmx = v > rmx ? v : rmx;
         }
       }
+      rowMin[i] = rmn, rowMax[i] = rmx;
+      if (rmn < amn) amn = rmn;
+      if (rmx > amx) amx = rmx;
     }
-    // Exact extremes: only cells within 2 * RAW_ERROR of the double extremes can attain them.
+    // Exact extremes: only cells within 2 * RAW_ERROR of the double extremes can attain them,
+    // and only rows whose own extreme is that close can hold such cells.
     let mn = Infinity, mx = -Infinity;
-    for (let k = 0; k < approx.length; k++) {
-      const v = approx[k];
-      if (v <= amn + 2 * RAW_ERROR) mn = Math.min(mn, this.exactRaw(k));
-      if (v >= amx - 2 * RAW_ERROR) mx = Math.max(mx, this.exactRaw(k));
+    const lo = amn + 2 * RAW_ERROR, hi = amx - 2 * RAW_ERROR;
+    for (let i = 0; i < size; i++) {
+      if (rowMin[i] > lo && rowMax[i] < hi) continue;
+      for (let k = i * size; k < (i + 1) * size; k++) {
+        const v = approx[k];
+        if (v <= lo) mn = Math.min(mn, this.exactRaw(k));
+        if (v >= hi) mx = Math.max(mx, this.exactRaw(k));
+      }
     }
     this.mn = mn, this.mx = mx;
     this.range = f(mx - mn);
     // Normalised error: raw error / range plus the two float32 roundings of the normalisation.
     this.eps = RAW_ERROR / this.range + 1e-6;
-    const inv = 1 / this.range, norm = this.norm;
-    for (let k = 0; k < approx.length; k++) norm[k] = (approx[k] - mn) * inv;
+    this.inv = 1 / this.range;
   }
 
   /** The original's float32 raw Perlin value at flat cell k (every operation rounded). */
@@ -153,6 +172,6 @@ export class NoiseField {
 
   /** Normalised value in double precision; within `eps` of `exact(k)`. */
   approxNorm(k: number): number {
-    return this.norm[k];
+    return (this.approx[k] - this.mn) * this.inv;
   }
 }

@@ -50,46 +50,70 @@ const water = new Float32Array(MAP_CELLS);
 const mountain = new Float32Array(MAP_CELLS);
 const pathX = new Float32Array(MAP_CELLS);
 const treeNoise = new Float32Array(MAP_CELLS);
-let exactMode = false;
 // Two float32 roundings of values below 2 in `noise + prox - 1` (and one more for + 0.05).
 const SUM_ERROR = 8e-7;
 
-/** True when `v` is within `margin` of any of the thresholds. */
-function near(v: number, margin: number, t0: number, t1: number, t2: number, t3: number): boolean {
-  return Math.abs(v - t0) <= margin || Math.abs(v - t1) <= margin || Math.abs(v - t2) <= margin ||
-    Math.abs(v - t3) <= margin;
+/** Whether `v` is within `margin` of threshold `t` (or NaN). */
+function near(v: number, t: number, margin: number): boolean {
+  return !(Math.abs(v - t) > margin);
 }
 
-/** water + proximity - 1: exact float32, or a double on the same side of every threshold. */
-function waterAt(i: number): number {
-  if (exactMode) return f(f(water[i] + PROXIMITY[i]) - 1);
-  const v = waterField.approxNorm(i) + PROXIMITY[i] - 1;
-  if (!near(v, waterField.eps + SUM_ERROR, F07, F075, F06, F04)) return v;
-  return f(f(waterField.exact(i) + PROXIMITY[i]) - 1);
+// Exact float32 values, used where the double value is too close to a threshold to decide (or
+// everywhere in the reference mode, which fills the float32 arrays above).
+let exactMode = false;
+function exactWater(i: number): number {
+  return f(f((exactMode ? water[i] : waterField.exact(i)) + PROXIMITY[i]) - 1);
+}
+function exactMountain(i: number): number {
+  return f(f(f((exactMode ? mountain[i] : mountainField.exact(i)) + F005) + PROXIMITY[i]) - 1);
+}
+function exactPath(i: number): number {
+  return exactMode ? pathX[i] : pathField.exact(i);
+}
+function exactTree(i: number): number {
+  return exactMode ? treeNoise[i] : treeField.exact(i);
 }
 
-/** mountain + 0.05 + proximity - 1, decided like `waterAt`. */
-function mountainAt(i: number): number {
-  if (exactMode) return f(f(f(mountain[i] + F005) + PROXIMITY[i]) - 1);
-  const v = mountainField.approxNorm(i) + F005 + PROXIMITY[i] - 1;
-  if (!near(v, mountainField.eps + SUM_ERROR, F07, F085, F08, F08)) return v;
-  return f(f(f(mountainField.exact(i) + F005) + PROXIMITY[i]) - 1);
-}
+// Candidate lists of the current world (row-major cell indices).
+const stoneCells = new Int32Array(MAP_CELLS);
+const deepStone = new Uint8Array(MAP_CELLS); // mountain > 0.8 (diamonds allowed)
+const treeCells = new Int32Array(MAP_CELLS);
 
-/** Path noise at cell i, decided against 0.8. */
-function pathAt(i: number): number {
-  if (exactMode) return pathX[i];
-  const v = pathField.approxNorm(i);
-  return Math.abs(v - F08) > pathField.eps ? v : pathField.exact(i);
-}
+// uniform(key)[i] = (bits >>> 9) * 2^-23 exactly, so `u < c` is `(bits >>> 9) < c * 2^23`.
+const COAL_BELOW = C_COAL * 2 ** 23, IRON_BELOW = C_IRON * 2 ** 23;
+const DIAMOND_BELOW = C_DIAMOND * 2 ** 23, TREE_ABOVE = F08 * 2 ** 23;
 
-/** Tree noise at cell i, decided against 0.5 and 0.7. */
-function treeAt(i: number): number {
-  if (exactMode) return treeNoise[i];
-  const v = treeField.approxNorm(i);
-  return Math.abs(v - F05) > treeField.eps && Math.abs(v - F07) > treeField.eps ? v : treeField.exact(i);
+/**
+ * Turns listed stone cells whose uniform draw (key k0, k1, counter = cell) is below `below`
+ * into `ore`, and compacts the list to the cells that stay stone. `deepOnly` restricts the
+ * ore to deep stone (the others stay without a draw). Returns the new list length.
+ */
+function placeOre(
+  map: Uint8Array,
+  base: number,
+  n: number,
+  k0: number,
+  k1: number,
+  below: number,
+  ore: number,
+  deepOnly: boolean,
+): number {
+  let kept = 0;
+  for (let k = 0; k < n; k += 2) {
+    const ia = stoneCells[k], da = deepStone[k];
+    const pair = k + 1 < n;
+    const ib = pair ? stoneCells[k + 1] : ia, db = pair ? deepStone[k + 1] : da;
+    tfBlock2(k0, k1, ia, ib);
+    const ha = (TF_OUT2[0] ^ TF_OUT2[1]) >>> 9 < below && (da === 1 || !deepOnly);
+    const hb = (TF_OUT2[2] ^ TF_OUT2[3]) >>> 9 < below && (db === 1 || !deepOnly);
+    if (ha) map[base + ia] = ore;
+    else stoneCells[kept] = ia, deepStone[kept++] = da;
+    if (!pair) break;
+    if (hb) map[base + ib] = ore;
+    else stoneCells[kept] = ib, deepStone[kept++] = db;
+  }
+  return kept;
 }
-const diamondCells = new Int32Array(MAP_CELLS);
 const keys = new Int32Array(20); // sub-keys of the 10 chained splits, flattened pairs
 const parents = new Int32Array(20); // parent key after each split
 
@@ -130,37 +154,74 @@ export function generateWorld(
 
   const map = s.map;
   const base = e * MAP_CELLS;
+  const centre = (N >> 1) * N + (N >> 1);
   // Every stage of the original is a per-cell select applied in order, so one pass per cell
-  // reproduces the whole pipeline.
-  let stones = 0;
+  // decides the terrain. Ores and trees need a uniform draw per candidate cell: the pass lists
+  // the candidates (row-major) and the draws are made afterwards, two threefry blocks at a time.
+  // Lava overrides ores and trees, so lava cells draw nothing (draws are pure functions of the
+  // key and the cell, so skipping one changes no other).
+  // Each field's double value decides a threshold unless it lies within the field's error
+  // margin of it (margins are infinite in the reference mode, so every cell takes the exact path).
+  const wA = waterField.approx, wMn = waterField.mn, wInv = waterField.inv;
+  const mA = mountainField.approx, mMn = mountainField.mn, mInv = mountainField.inv;
+  const pA = pathField.approx, pMn = pathField.mn, pInv = pathField.inv;
+  const tA = treeField.approx, tMn = treeField.mn, tInv = treeField.inv;
+  const wEps = exactMode ? Infinity : waterField.eps + SUM_ERROR;
+  const mEps = exactMode ? Infinity : mountainField.eps + SUM_ERROR;
+  const pEps = exactMode ? Infinity : pathField.eps;
+  const tEps = exactMode ? Infinity : treeField.eps;
+  let nStone = 0, nTree = 0;
   for (let r = 0; r < N; r++) {
     for (let c = 0; c < N; c++) {
       const i = r * N + c;
-      const w = waterAt(i);
-      const m = mountainAt(i);
+      let w = (wA[i] - wMn) * wInv + PROXIMITY[i] - 1;
+      if (near(w, F07, wEps) || near(w, F075, wEps) || near(w, F06, wEps) || near(w, F04, wEps)) {
+        w = exactWater(i);
+      }
+      let m = (mA[i] - mMn) * mInv + F005 + PROXIMITY[i] - 1;
+      if (near(m, F07, mEps) || near(m, F085, mEps) || near(m, F08, mEps)) m = exactMountain(i);
       let b: number = w > F07 ? Block.WATER : Block.GRASS;
       if (w < F075 && w > F06 && b !== Block.WATER) b = Block.SAND;
       if (m > F07) {
         b = Block.STONE;
-        if (pathAt(i) > F08 || pathAt(c * N + r) > F08) b = Block.PATH; // paths, then transposed tunnels
+        // paths, then transposed tunnels
+        const t = c * N + r;
+        let p = (pA[i] - pMn) * pInv;
+        if (near(p, F08, pEps)) p = exactPath(i);
+        let pt = (pA[t] - pMn) * pInv;
+        if (near(pt, F08, pEps)) pt = exactPath(t);
+        if (p > F08 || pt > F08) b = Block.PATH;
       }
       if (m > F085 && w > F04) b = Block.PATH; // caves
-      if (b === Block.STONE && uniformAt(keys[10], keys[11], i) < C_COAL) b = Block.COAL;
-      if (b === Block.STONE && uniformAt(keys[12], keys[13], i) < C_IRON) b = Block.IRON;
-      if (m > F08 && b === Block.STONE && uniformAt(keys[14], keys[15], i) < C_DIAMOND) b = Block.DIAMOND;
-      // Trees draw their uniform field from the parent key of the tree-noise split (a quirk).
-      if (b === Block.GRASS && treeAt(i) > F05 && uniformAt(parents[16], parents[17], i) > F08) {
-        b = Block.TREE;
+      let tree = -1; // evaluated only where needed
+      if (m > F085 || b === Block.GRASS) {
+        tree = (tA[i] - tMn) * tInv;
+        if (near(tree, F05, tEps) || near(tree, F07, tEps)) tree = exactTree(i);
       }
-      if (m > F085 && treeAt(i) > F07) b = Block.LAVA;
+      if (m > F085 && tree > F07) b = Block.LAVA;
+      else if (b === Block.STONE) stoneCells[nStone] = i, deepStone[nStone++] = m > F08 ? 1 : 0;
+      else if (b === Block.GRASS && tree > F05) treeCells[nTree++] = i;
       map[base + i] = b;
     }
   }
-  const centre = (N >> 1) * N + (N >> 1);
+  // Coal, then iron on the remaining stone, then diamonds on the remaining deep stone.
+  nStone = placeOre(map, base, nStone, keys[10], keys[11], COAL_BELOW, Block.COAL, false);
+  nStone = placeOre(map, base, nStone, keys[12], keys[13], IRON_BELOW, Block.IRON, false);
+  nStone = placeOre(map, base, nStone, keys[14], keys[15], DIAMOND_BELOW, Block.DIAMOND, true);
+  // Trees draw their uniform field from the parent key of the tree-noise split (a quirk).
+  const t0 = parents[16], t1 = parents[17];
+  for (let k = 0; k < nTree; k += 2) {
+    const ia = treeCells[k], ib = k + 1 < nTree ? treeCells[k + 1] : ia;
+    tfBlock2(t0, t1, ia, ib);
+    if ((TF_OUT2[0] ^ TF_OUT2[1]) >>> 9 > TREE_ABOVE) map[base + ia] = Block.TREE;
+    if ((TF_OUT2[2] ^ TF_OUT2[3]) >>> 9 > TREE_ABOVE) map[base + ib] = Block.TREE;
+  }
   map[base + centre] = Block.GRASS;
 
-  // always_diamond: choice over all cells with p = isStone / count (float32 cumsum + searchsorted).
-  for (let i = 0; i < MAP_CELLS; i++) if (map[base + i] === Block.STONE) diamondCells[stones++] = i;
+  // always_diamond: choice over all cells with p = isStone / count (float32 cumsum + searchsorted);
+  // the stone list is still in row-major order (the centre is grass now).
+  let stones = 0;
+  for (let k = 0; k < nStone; k++) if (stoneCells[k] !== centre) stoneCells[stones++] = stoneCells[k];
   const pv = f(1 / stones);
   let total = 0;
   for (let k = 0; k < stones; k++) total = f(total + pv);
@@ -169,7 +230,7 @@ export function generateWorld(
   for (let k = 0; k < stones; k++) {
     acc = f(acc + pv);
     if (acc >= rr) {
-      idx = diamondCells[k];
+      idx = stoneCells[k];
       break;
     }
   }
