@@ -12,7 +12,12 @@ import {
   randomBits,
   split,
   TF_OUT,
+  TF_OUT2,
+  TF_OUT4,
   tfBlock,
+  tfBlock2,
+  tfBlockPair,
+  tfSplitPair,
   uniform,
 } from "../envs/craftax/jax_random.ts";
 
@@ -25,6 +30,27 @@ Deno.test("threefry2x32 matches the Random123 known-answer vectors", () => {
   assert.deepEqual([hex(TF_OUT[0]), hex(TF_OUT[1])], ["1cb996fc", "bb002be7"]);
   tfBlock(0x13198a2e, 0x03707344, 0x243f6a88, 0x85a308d3);
   assert.deepEqual([hex(TF_OUT[0]), hex(TF_OUT[1])], ["c4923a9c", "483df7a0"]);
+});
+
+Deno.test("interleaved threefry variants equal single blocks", () => {
+  let x = 0x9e3779b9 | 0;
+  const next = () => (x = (Math.imul(x, 1664525) + 1013904223) | 0);
+  const block = (k0: number, k1: number, c1: number) => (tfBlock(k0, k1, 0, c1), [TF_OUT[0], TF_OUT[1]]);
+  for (let t = 0; t < 200; t++) {
+    const ka0 = next(), ka1 = next(), kb0 = next(), kb1 = next(), ca = next(), cb = next();
+    tfSplitPair(ka0, ka1, kb0, kb1);
+    const want4 = [
+      ...block(ka0, ka1, 0),
+      ...block(ka0, ka1, 1),
+      ...block(kb0, kb1, 0),
+      ...block(kb0, kb1, 1),
+    ];
+    assert.deepEqual(Array.from(TF_OUT4), want4);
+    tfBlockPair(ka0, ka1, ca, kb0, kb1, cb);
+    assert.deepEqual(Array.from(TF_OUT2), [...block(ka0, ka1, ca), ...block(kb0, kb1, cb)]);
+    tfBlock2(ka0, ka1, ca, cb);
+    assert.deepEqual(Array.from(TF_OUT2), [...block(ka0, ka1, ca), ...block(ka0, ka1, cb)]);
+  }
 });
 
 Deno.test("PRNGKey and partitionable split/fold_in", () => {

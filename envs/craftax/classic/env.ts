@@ -9,11 +9,12 @@
  */
 
 import { prngKey, splitChild, TF_OUT } from "../jax_random.ts";
-import { checkActions, nextStepKey, resetKey } from "../harness.ts";
+import { checkActions } from "../harness.ts";
 import { NUM_ACHIEVEMENTS, NUM_ACTIONS, OBS_SIZE } from "./constants.ts";
 import { ObservationWriter } from "./observation.ts";
 import { ClassicState } from "./state.ts";
-import { stepEnv, stepResult } from "./step.ts";
+import { stepResult, stepWithKeys } from "./step.ts";
+import { deriveBatchKeys, KEY_HARNESS, KEY_WORDS } from "./step_keys.ts";
 import { generateWorld } from "./worldgen.ts";
 
 /**
@@ -41,6 +42,8 @@ export class CraftaxClassic {
   state: ClassicState = new ClassicState(1);
   /** Harness keys, [env][2] as int32 bit patterns. */
   private keys = new Int32Array(2);
+  /** This step's key schedule, KEY_WORDS per env (step_keys.ts). */
+  private keyTable = new Int32Array(KEY_WORDS);
   private obs = new Float32Array(OBS_SIZE);
   private rewards = new Float32Array(1);
   private dones = new Uint8Array(1);
@@ -58,6 +61,7 @@ export class CraftaxClassic {
     this.numEnvs = numEnvs;
     this.state = new ClassicState(numEnvs);
     this.keys = new Int32Array(2 * numEnvs);
+    this.keyTable = new Int32Array(KEY_WORDS * numEnvs);
     this.obs = new Float32Array(numEnvs * OBS_SIZE);
     this.rewards = new Float32Array(numEnvs);
     this.dones = new Uint8Array(numEnvs);
@@ -79,18 +83,19 @@ export class CraftaxClassic {
   step(actions: Int32Array | ArrayLike<number>): ClassicStepResult {
     const n = this.numEnvs;
     checkActions(actions, n, NUM_ACTIONS);
-    const s = this.state, keys = this.keys;
+    const s = this.state, table = this.keyTable;
     this.finished.fill(0);
+    deriveBatchKeys(this.keys, n, table);
     for (let e = 0; e < n; e++) {
-      nextStepKey(keys, e);
-      stepEnv(s, e, actions[e], TF_OUT[0], TF_OUT[1]);
+      const o = e * KEY_WORDS;
+      stepWithKeys(s, e, actions[e], table, o);
       this.rewards[e] = stepResult.reward;
       const done = stepResult.done;
       this.dones[e] = done ? 1 : 0;
       if (done) {
         const a0 = e * NUM_ACHIEVEMENTS;
         this.finished.set(s.achievements.subarray(a0, a0 + NUM_ACHIEVEMENTS), a0);
-        resetKey();
+        splitChild(table[o + 2 * KEY_HARNESS], table[o + 2 * KEY_HARNESS + 1], 1); // reset key
         generateWorld(s, e, TF_OUT[0], TF_OUT[1], true);
       }
       this.writer.write(s, e, this.obs, e * OBS_SIZE);

@@ -8,7 +8,8 @@
  * @module
  */
 
-import { randintScalar, splitChild, TF_OUT, TF_OUT2, tfBlock2, uniformScalar } from "../jax_random.ts";
+import { randintScalar, splitChild, TF_OUT, uniformScalar } from "../jax_random.ts";
+import { KEY_COW, KEY_SKELETON, KEY_SPAWN, KEY_ZOMBIE } from "./step_keys.ts";
 import {
   Achievement as A,
   ARROW0,
@@ -86,27 +87,21 @@ function settleMob(s: ClassicState, e: number, j: number, nr: number, nc: number
   s.mobMask[j] = keep;
 }
 
-/** `update_mobs`: zombies, cows, skeletons, then arrows, each in slot order. */
-export function updateMobs(s: ClassicState, e: number, k0: number, k1: number): void {
+/**
+ * `update_mobs`: zombies, cows, skeletons, then arrows, each in slot order. `keys` is the step's
+ * key schedule and `o` this env's offset in it (see step_keys.ts).
+ */
+export function updateMobs(s: ClassicState, e: number, keys: Int32Array, o: number): void {
   const m0 = e * NUM_MOB_SLOTS;
   const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
   const ach = e * NUM_ACHIEVEMENTS;
-  // Chain keys live in locals: module-level numbers outside the small-int range get boxed.
-  splitChild(k0, k1, 0); // rng, _ = split(rng) before the zombie scan
-  let c0 = TF_OUT[0], c1 = TF_OUT[1];
 
   for (let i = ZOMBIE0; i < COW0; i++) {
     const j = m0 + i;
     const zr = s.mobPos[2 * j], zc = s.mobPos[2 * j + 1];
-    // Chain: R -> (A, kRandom); A -> (B, kAxis); B -> (C, kClose); next R = split(C)[1].
-    tfBlock2(c0, c1, 0, 1);
-    const a0k = TF_OUT2[0], a1k = TF_OUT2[1], kr0 = TF_OUT2[2], kr1 = TF_OUT2[3];
-    splitChild(a0k, a1k, 0);
-    tfBlock2(TF_OUT[0], TF_OUT[1], 0, 1);
-    const kc0 = TF_OUT2[2], kc1 = TF_OUT2[3];
-    splitChild(TF_OUT2[0], TF_OUT2[1], 1);
-    c0 = TF_OUT[0], c1 = TF_OUT[1];
-
+    const k = o + 2 * (KEY_ZOMBIE + 3 * (i - ZOMBIE0));
+    const a0k = keys[k], a1k = keys[k + 1], kr0 = keys[k + 2], kr1 = keys[k + 3];
+    const kc0 = keys[k + 4], kc1 = keys[k + 5];
     const d0 = pr - zr, d1 = pc - zc;
     const a0 = Math.abs(d0), a1 = Math.abs(d1);
     const dist = a0 + a1;
@@ -136,31 +131,22 @@ export function updateMobs(s: ClassicState, e: number, k0: number, k1: number): 
     settleMob(s, e, j, nr, nc);
   }
 
-  splitChild(c0, c1, 0); // before the cow scan
-  c0 = TF_OUT[0], c1 = TF_OUT[1];
   for (let i = COW0; i < SKELETON0; i++) {
     const j = m0 + i;
-    tfBlock2(c0, c1, 0, 1);
-    c0 = TF_OUT2[0], c1 = TF_OUT2[1];
-    const m = 1 + randintScalar(TF_OUT2[2], TF_OUT2[3], 0, 8); // DIRECTIONS[1:9]: half are [0,0]
+    const k = o + 2 * (KEY_COW + i - COW0);
+    const m = 1 + randintScalar(keys[k], keys[k + 1], 0, 8); // DIRECTIONS[1:9]: half are [0,0]
     const or = s.mobPos[2 * j], oc = s.mobPos[2 * j + 1];
     let nr = or + DIR_DR[m], nc = oc + DIR_DC[m];
     if (!canMoveTo(s, e, nr, nc)) nr = or, nc = oc;
     settleMob(s, e, j, nr, nc);
   }
 
-  splitChild(c0, c1, 0); // before the skeleton scan
-  c0 = TF_OUT[0], c1 = TF_OUT[1];
   for (let i = SKELETON0; i < ARROW0; i++) {
     const j = m0 + i;
     const sr = s.mobPos[2 * j], sc = s.mobPos[2 * j + 1];
-    // Chain: R -> (A, kRandom); A -> (B, kAxis); B -> (C, kLogical); carry C.
-    tfBlock2(c0, c1, 0, 1);
-    const a0k = TF_OUT2[0], a1k = TF_OUT2[1], kr0 = TF_OUT2[2], kr1 = TF_OUT2[3];
-    splitChild(a0k, a1k, 0);
-    tfBlock2(TF_OUT[0], TF_OUT[1], 0, 1);
-    c0 = TF_OUT2[0], c1 = TF_OUT2[1];
-    const ku0 = TF_OUT2[2], ku1 = TF_OUT2[3];
+    const k = o + 2 * (KEY_SKELETON + 3 * (i - SKELETON0));
+    const a0k = keys[k], a1k = keys[k + 1], kr0 = keys[k + 2], kr1 = keys[k + 3];
+    const ku0 = keys[k + 4], ku1 = keys[k + 5];
 
     const d0 = pr - sr, d1 = pc - sc;
     const a0 = Math.abs(d0), a1 = Math.abs(d1);
@@ -307,40 +293,32 @@ function countLive(s: ClassicState, e: number, first: number, end: number): numb
   return n;
 }
 
-/** `spawn_mobs`: at most one cow, one zombie and one skeleton per step. */
-export function spawnMobs(s: ClassicState, e: number, k0: number, k1: number): void {
-  // Chain: K -> (R1, kCowU); R1 -> (R2, kCowPos); R2 -> (R3, kZU); R3 -> (R4, kZPos);
-  // R4 -> (R5, kSU); R5 -> (_, kSPos).
-  let c0 = k0, c1 = k1;
-  const keys = spawnKeys;
-  for (let i = 0; i < 6; i++) {
-    tfBlock2(c0, c1, 0, 1);
-    c0 = TF_OUT2[0], c1 = TF_OUT2[1];
-    keys[2 * i] = TF_OUT2[2], keys[2 * i + 1] = TF_OUT2[3];
-  }
+/** `spawn_mobs`: at most one cow, one zombie and one skeleton per step (keys as in `updateMobs`). */
+export function spawnMobs(s: ClassicState, e: number, table: Int32Array, o: number): void {
+  const keys = table, k = o + 2 * KEY_SPAWN;
   // Cow
   let cell = -1;
-  if (countLive(s, e, COW0, SKELETON0) < 3 && uniformScalar(keys[0], keys[1]) < SPAWN_COW_CHANCE) {
+  if (countLive(s, e, COW0, SKELETON0) < 3 && uniformScalar(keys[k], keys[k + 1]) < SPAWN_COW_CHANCE) {
     const n = collectSpawnCells(s, e, 3, Block.GRASS, Block.GRASS);
-    if (n > 0) cell = pickSpawnCell(n, keys[2], keys[3]);
+    if (n > 0) cell = pickSpawnCell(n, keys[k + 2], keys[k + 3]);
   }
   spawnInto(s, e, COW0, SKELETON0, cell, COW_HEALTH);
   // Zombie: chance rises at night; XLA fuses base + night * (1 - light)^2 into one FMA.
   cell = -1;
   const dark = f(1 - s.light[e]);
   const chance = fma32(SPAWN_ZOMBIE_NIGHT_CHANCE, f(dark * dark), SPAWN_ZOMBIE_BASE_CHANCE);
-  if (countLive(s, e, ZOMBIE0, COW0) < 3 && uniformScalar(keys[4], keys[5]) < chance) {
+  if (countLive(s, e, ZOMBIE0, COW0) < 3 && uniformScalar(keys[k + 4], keys[k + 5]) < chance) {
     const n = collectSpawnCells(s, e, 9, Block.GRASS, Block.PATH);
-    if (n > 0) cell = pickSpawnCell(n, keys[6], keys[7]);
+    if (n > 0) cell = pickSpawnCell(n, keys[k + 6], keys[k + 7]);
   }
   spawnInto(s, e, ZOMBIE0, COW0, cell, ZOMBIE_HEALTH);
   // Skeleton
   cell = -1;
-  if (countLive(s, e, SKELETON0, ARROW0) < 2 && uniformScalar(keys[8], keys[9]) < SPAWN_SKELETON_CHANCE) {
+  if (
+    countLive(s, e, SKELETON0, ARROW0) < 2 && uniformScalar(keys[k + 8], keys[k + 9]) < SPAWN_SKELETON_CHANCE
+  ) {
     const n = collectSpawnCells(s, e, 9, Block.PATH, Block.PATH);
-    if (n > 0) cell = pickSpawnCell(n, keys[10], keys[11]);
+    if (n > 0) cell = pickSpawnCell(n, keys[k + 10], keys[k + 11]);
   }
   spawnInto(s, e, SKELETON0, ARROW0, cell, SKELETON_HEALTH);
 }
-
-const spawnKeys = new Int32Array(12);

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { splitChild, TF_OUT, TF_OUT2, tfBlock2 } from "../jax_random.ts";
 import { Action, MAX_TIMESTEPS, NUM_ACHIEVEMENTS } from "./constants.ts";
 import { lightLevel } from "./daylight.ts";
 import { fma32 } from "./f32math.ts";
@@ -14,6 +13,7 @@ import { capInventory, onLava, updateHealth, updateIntrinsics, updatePlants } fr
 import { spawnMobs, updateMobs } from "./mobs.ts";
 import { doAction, doCrafting, movePlayer, placeBlock } from "./player_actions.ts";
 import type { ClassicState } from "./state.ts";
+import { deriveStepKeys, KEY_DO, KEY_WORDS } from "./step_keys.ts";
 
 const F01 = Math.fround(0.1);
 
@@ -29,23 +29,26 @@ function countAchievements(s: ClassicState, e: number): number {
 
 /** Steps env `e` with `action` and the step key (k0, k1); fills `stepResult`. */
 export function stepEnv(s: ClassicState, e: number, action: number, k0: number, k1: number): void {
+  deriveStepKeys(k0, k1, k0, k1, singleTable, 0, 0);
+  stepWithKeys(s, e, action, singleTable, 0);
+}
+const singleTable = new Int32Array(KEY_WORDS);
+
+/**
+ * Steps env `e` with `action`, reading its random keys from a key schedule (`keys`, this env's
+ * offset `o`; see step_keys.ts); fills `stepResult`.
+ */
+export function stepWithKeys(s: ClassicState, e: number, action: number, keys: Int32Array, o: number): void {
   const ach0 = countAchievements(s, e);
   const health0 = s.health[e];
   if (s.sleeping[e]) action = Action.NOOP;
 
-  // Keys: rng -> (r1, kDo); r1 -> (r2, kMobs); r2 -> (_, kSpawn).
-  tfBlock2(k0, k1, 0, 1);
-  const r10 = TF_OUT2[0], r11 = TF_OUT2[1], kd0 = TF_OUT2[2], kd1 = TF_OUT2[3];
-  tfBlock2(r10, r11, 0, 1);
-  const r20 = TF_OUT2[0], r21 = TF_OUT2[1], km0 = TF_OUT2[2], km1 = TF_OUT2[3];
-
   doCrafting(s, e, action);
-  if (action === Action.DO) doAction(s, e, kd0, kd1);
+  if (action === Action.DO) doAction(s, e, keys[o + 2 * KEY_DO], keys[o + 2 * KEY_DO + 1]);
   placeBlock(s, e, action);
   movePlayer(s, e, action);
-  updateMobs(s, e, km0, km1);
-  splitChild(r20, r21, 1);
-  spawnMobs(s, e, TF_OUT[0], TF_OUT[1]);
+  updateMobs(s, e, keys, o);
+  spawnMobs(s, e, keys, o);
   updatePlants(s, e);
   updateIntrinsics(s, e, action);
   capInventory(s, e);

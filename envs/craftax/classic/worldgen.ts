@@ -53,11 +53,6 @@ const treeNoise = new Float32Array(MAP_CELLS);
 // Two float32 roundings of values below 2 in `noise + prox - 1` (and one more for + 0.05).
 const SUM_ERROR = 8e-7;
 
-/** Whether `v` is within `margin` of threshold `t` (or NaN). */
-function near(v: number, t: number, margin: number): boolean {
-  return !(Math.abs(v - t) > margin);
-}
-
 // Exact float32 values, used where the double value is too close to a threshold to decide (or
 // everywhere in the reference mode, which fills the float32 arrays above).
 let exactMode = false;
@@ -161,7 +156,8 @@ export function generateWorld(
   // Lava overrides ores and trees, so lava cells draw nothing (draws are pure functions of the
   // key and the cell, so skipping one changes no other).
   // Each field's double value decides a threshold unless it lies within the field's error
-  // margin of it (margins are infinite in the reference mode, so every cell takes the exact path).
+  // margin of it (margins are infinite in the reference mode, so every cell takes the exact path;
+  // the double values are always finite, so the comparisons hold).
   const wA = waterField.approx, wMn = waterField.mn, wInv = waterField.inv;
   const mA = mountainField.approx, mMn = mountainField.mn, mInv = mountainField.inv;
   const pA = pathField.approx, pMn = pathField.mn, pInv = pathField.inv;
@@ -175,11 +171,14 @@ export function generateWorld(
     for (let c = 0; c < N; c++) {
       const i = r * N + c;
       let w = (wA[i] - wMn) * wInv + PROXIMITY[i] - 1;
-      if (near(w, F07, wEps) || near(w, F075, wEps) || near(w, F06, wEps) || near(w, F04, wEps)) {
-        w = exactWater(i);
-      }
+      if (
+        Math.abs(w - F07) <= wEps || Math.abs(w - F075) <= wEps || Math.abs(w - F06) <= wEps ||
+        Math.abs(w - F04) <= wEps
+      ) w = exactWater(i);
       let m = (mA[i] - mMn) * mInv + F005 + PROXIMITY[i] - 1;
-      if (near(m, F07, mEps) || near(m, F085, mEps) || near(m, F08, mEps)) m = exactMountain(i);
+      if (Math.abs(m - F07) <= mEps || Math.abs(m - F085) <= mEps || Math.abs(m - F08) <= mEps) {
+        m = exactMountain(i);
+      }
       let b: number = w > F07 ? Block.WATER : Block.GRASS;
       if (w < F075 && w > F06 && b !== Block.WATER) b = Block.SAND;
       if (m > F07) {
@@ -187,16 +186,16 @@ export function generateWorld(
         // paths, then transposed tunnels
         const t = c * N + r;
         let p = (pA[i] - pMn) * pInv;
-        if (near(p, F08, pEps)) p = exactPath(i);
+        if (Math.abs(p - F08) <= pEps) p = exactPath(i);
         let pt = (pA[t] - pMn) * pInv;
-        if (near(pt, F08, pEps)) pt = exactPath(t);
+        if (Math.abs(pt - F08) <= pEps) pt = exactPath(t);
         if (p > F08 || pt > F08) b = Block.PATH;
       }
       if (m > F085 && w > F04) b = Block.PATH; // caves
       let tree = -1; // evaluated only where needed
       if (m > F085 || b === Block.GRASS) {
         tree = (tA[i] - tMn) * tInv;
-        if (near(tree, F05, tEps) || near(tree, F07, tEps)) tree = exactTree(i);
+        if (Math.abs(tree - F05) <= tEps || Math.abs(tree - F07) <= tEps) tree = exactTree(i);
       }
       if (m > F085 && tree > F07) b = Block.LAVA;
       else if (b === Block.STONE) stoneCells[nStone] = i, deepStone[nStone++] = m > F08 ? 1 : 0;

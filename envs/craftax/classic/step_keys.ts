@@ -1,0 +1,133 @@
+/**
+ * The key schedule of a Craftax-Classic step. Every random draw of `craftax_step` comes from a key
+ * reached by a fixed chain of splits from the step key: the state decides which draws are used,
+ * never which keys exist. So the keys of a whole batch are derived before the rules run, two envs at
+ * a time through interleaved threefry blocks (two independent chains overlap in the CPU, which a
+ * single serial chain cannot), and the rules read them from a table of `KEYS_PER_STEP` key pairs
+ * per env.
+ *
+ * The chain, in the original's order (each `split` yields children 0 and 1):
+ *   step key -> (r1, DO); r1 -> (r2, mobs); r2 -> (_, spawn)
+ *   mobs: c = split(mobs)[0]
+ *     zombie x3:   c -> (A, random); A -> (X, _); X -> (B, close); c = split(B)[1]
+ *     c = split(c)[0]; cow x3: c -> (c, move)
+ *     c = split(c)[0]; skeleton x2: c -> (A, random); A -> (X, _); X -> (c, logical)
+ *   spawn x6: s -> (s, key_i)  (cow chance, cow cell, zombie chance, zombie cell, skeleton ...)
+ * A mob's axis draw uses split(A)[1], derived only when a tie needs it, so A itself is stored.
+ *
+ * @module
+ */
+
+import { TF_OUT2, TF_OUT4, tfBlockPair, tfSplitPair } from "../jax_random.ts";
+
+/** Key of the DO action (damage and drops). */
+export const KEY_DO = 0;
+/** Zombie i: [KEY_ZOMBIE + 3i] axis parent A, [+1] random move, [+2] close-to-player roll. */
+export const KEY_ZOMBIE = 1;
+/** Cow i: [KEY_COW + i] random move. */
+export const KEY_COW = 10;
+/** Skeleton i: [KEY_SKELETON + 3i] axis parent A, [+1] random move, [+2] logical-move roll. */
+export const KEY_SKELETON = 13;
+/** Spawning: cow chance, cow cell, zombie chance, zombie cell, skeleton chance, skeleton cell. */
+export const KEY_SPAWN = 19;
+/** The harness's per-step key k (the step key is split(k)[0], the reset key split(k)[1]). */
+export const KEY_HARNESS = 25;
+/** Key pairs per env in a schedule table (two int32 words each). */
+export const KEYS_PER_STEP = 26;
+/** int32 words per env in a schedule table. */
+export const KEY_WORDS = 2 * KEYS_PER_STEP;
+
+// Current chain keys of the two envs in flight: [A0, A1, B0, B1].
+const chain = new Int32Array(4);
+const spawnChain = new Int32Array(4);
+let tableRef: Int32Array = new Int32Array(0);
+let offA = 0, offB = 0;
+
+function store(slot: number, a0: number, a1: number, b0: number, b1: number): void {
+  const t = tableRef;
+  t[offA + 2 * slot] = a0, t[offA + 2 * slot + 1] = a1;
+  t[offB + 2 * slot] = b0, t[offB + 2 * slot + 1] = b1;
+}
+
+/** chain <- split(chain)[0]; split(chain)[1] goes to `slot` (when slot >= 0). */
+function advance(slot: number): void {
+  tfSplitPair(chain[0], chain[1], chain[2], chain[3]);
+  if (slot >= 0) store(slot, TF_OUT4[2], TF_OUT4[3], TF_OUT4[6], TF_OUT4[7]);
+  chain[0] = TF_OUT4[0], chain[1] = TF_OUT4[1], chain[2] = TF_OUT4[4], chain[3] = TF_OUT4[5];
+}
+
+/** chain <- split(chain)[i]. */
+function descend(i: number): void {
+  tfBlockPair(chain[0], chain[1], i, chain[2], chain[3], i);
+  chain[0] = TF_OUT2[0], chain[1] = TF_OUT2[1], chain[2] = TF_OUT2[2], chain[3] = TF_OUT2[3];
+}
+
+/** Stores the current chain keys at `slot`. */
+function storeChain(slot: number): void {
+  store(slot, chain[0], chain[1], chain[2], chain[3]);
+}
+
+/**
+ * Fills the schedules of two envs (table offsets `oa`, `ob`; equal for a single env) from their
+ * step keys A = (a0, a1) and B = (b0, b1).
+ */
+export function deriveStepKeys(
+  a0: number,
+  a1: number,
+  b0: number,
+  b1: number,
+  table: Int32Array,
+  oa: number,
+  ob: number,
+): void {
+  tableRef = table, offA = oa, offB = ob;
+  chain[0] = a0, chain[1] = a1, chain[2] = b0, chain[3] = b1;
+  advance(KEY_DO); // chain = r1
+  advance(-1); // chain = r2; the mobs key is split(r1)[1], kept in TF_OUT4
+  const m0 = TF_OUT4[2], m1 = TF_OUT4[3], n0 = TF_OUT4[6], n1 = TF_OUT4[7];
+  descend(1); // spawn root = split(r2)[1]
+  spawnChain.set(chain);
+  chain[0] = m0, chain[1] = m1, chain[2] = n0, chain[3] = n1;
+
+  descend(0);
+  for (let i = 0; i < 3; i++) {
+    const slot = KEY_ZOMBIE + 3 * i;
+    advance(slot + 1); // chain = A
+    storeChain(slot);
+    descend(0); // X
+    advance(slot + 2); // chain = B
+    descend(1);
+  }
+  descend(0);
+  for (let i = 0; i < 3; i++) advance(KEY_COW + i);
+  descend(0);
+  for (let i = 0; i < 2; i++) {
+    const slot = KEY_SKELETON + 3 * i;
+    advance(slot + 1); // chain = A
+    storeChain(slot);
+    descend(0); // X
+    advance(slot + 2);
+  }
+
+  chain.set(spawnChain);
+  for (let i = 0; i < 6; i++) advance(KEY_SPAWN + i);
+}
+
+/**
+ * The harness for a batch: advances every env's key (`key, k = split(key)`), keeps k at
+ * KEY_HARNESS and derives the schedule of the step key split(k)[0]. Pairs envs (e, e + 1).
+ */
+export function deriveBatchKeys(envKeys: Int32Array, numEnvs: number, table: Int32Array): void {
+  for (let e = 0; e < numEnvs; e += 2) {
+    const f = e + 1 < numEnvs ? e + 1 : e; // an odd last env pairs with itself
+    tfSplitPair(envKeys[2 * e], envKeys[2 * e + 1], envKeys[2 * f], envKeys[2 * f + 1]);
+    envKeys[2 * e] = TF_OUT4[0], envKeys[2 * e + 1] = TF_OUT4[1];
+    const ka0 = TF_OUT4[2], ka1 = TF_OUT4[3], kb0 = TF_OUT4[6], kb1 = TF_OUT4[7];
+    if (f !== e) envKeys[2 * f] = TF_OUT4[4], envKeys[2 * f + 1] = TF_OUT4[5];
+    const oa = e * KEY_WORDS, ob = f * KEY_WORDS;
+    table[oa + 2 * KEY_HARNESS] = ka0, table[oa + 2 * KEY_HARNESS + 1] = ka1;
+    table[ob + 2 * KEY_HARNESS] = kb0, table[ob + 2 * KEY_HARNESS + 1] = kb1;
+    tfBlockPair(ka0, ka1, 0, kb0, kb1, 0); // step keys
+    deriveStepKeys(TF_OUT2[0], TF_OUT2[1], TF_OUT2[2], TF_OUT2[3], table, oa, ob);
+  }
+}
