@@ -44,14 +44,19 @@ export class NoiseField {
   private readonly txs: Float32Array;
   private readonly ys: Float32Array;
   private readonly tys: Float32Array;
-  // Column weights of the double-precision evaluation.
+  /**
+   * Evaluate along columns (outer loop over columns) instead of rows: the inner loop should run
+   * along the axis with the longer lattice cells, where per-cell work is cheapest.
+   */
+  private readonly byColumn: boolean;
+  // Weights along the inner axis of the double-precision evaluation.
   private readonly wa: Float64Array;
   private readonly wb: Float64Array;
   private readonly wc: Float64Array;
   private readonly wd: Float64Array;
-  // Per-row extremes of `approx`, to find the exact extremes without a full scan.
-  private readonly rowMin: Float64Array;
-  private readonly rowMax: Float64Array;
+  // Per-line (outer index) extremes of `approx`, to find the exact extremes without a full scan.
+  private readonly lineMin: Float64Array;
+  private readonly lineMax: Float64Array;
   /** Raw Perlin values in double precision. */
   readonly approx: Float64Array;
   /** Exact float32 minimum and maximum of the raw field, and max - min. */
@@ -78,12 +83,14 @@ export class NoiseField {
       this.tys[i] = fade(this.ys[i]);
     }
     this.approx = new Float64Array(size * size);
-    this.rowMin = new Float64Array(size), this.rowMax = new Float64Array(size);
+    this.lineMin = new Float64Array(size), this.lineMax = new Float64Array(size);
+    this.byColumn = this.d0 > this.d1;
     this.wa = new Float64Array(size), this.wb = new Float64Array(size);
     this.wc = new Float64Array(size), this.wd = new Float64Array(size);
-    for (let j = 0; j < size; j++) {
-      const y = this.ys[j], ty = this.tys[j];
-      this.wa[j] = 1 - ty, this.wb[j] = (1 - ty) * y, this.wc[j] = ty, this.wd[j] = ty * (y - 1);
+    const inner = this.byColumn ? this.xs : this.ys, innerFade = this.byColumn ? this.txs : this.tys;
+    for (let n = 0; n < size; n++) {
+      const y = inner[n], ty = innerFade[n];
+      this.wa[n] = 1 - ty, this.wb[n] = (1 - ty) * y, this.wc[n] = ty, this.wd[n] = ty * (y - 1);
     }
   }
 
@@ -92,7 +99,7 @@ export class NoiseField {
     splitChild(k0, k1, 1);
     splitChild(TF_OUT[0], TF_OUT[1], 1);
     const a0 = TF_OUT[0], a1 = TF_OUT[1];
-    const { gx, gy, xs, txs, approx, size, d0, d1, lw } = this;
+    const { gx, gy } = this;
     // Angles two at a time: independent threefry blocks overlap in one call.
     const nLat = gx.length;
     for (let i = 0; i < nLat; i += 2) {
@@ -105,39 +112,22 @@ export class NoiseField {
       sincosf(f(TWO_PI_F * u1));
       gx[i + 1] = SINCOS[1], gy[i + 1] = SINCOS[0];
     }
-    // In double precision the bilinear blend factors into row terms (per lattice column) times
-    // column weights: v = a_j * P0 + b_j * Q0 + c_j * P1 + d_j * Q1.
-    const { wa, wb, wc, wd, rowMin, rowMax, res1 } = this;
+    this.evaluate();
+    const { lineMin, lineMax, approx, size } = this;
     let amn = Infinity, amx = -Infinity;
-    for (let i = 0; i < size; i++) {
-      const x = xs[i], x1 = x - 1, tx = txs[i], omtx = 1 - tx;
-      const g0 = ((i / d0) | 0) * lw, g1 = g0 + lw;
-      const row = i * size;
-      let rmn = Infinity, rmx = -Infinity;
-      for (let cj = 0, j = 0; cj < res1; cj++) {
-        const p0 = SQRT2_F * (x * gx[g0 + cj] * omtx + tx * x1 * gx[g1 + cj]);
-        const q0 = SQRT2_F * (gy[g0 + cj] * omtx + tx * gy[g1 + cj]);
-        const p1 = SQRT2_F * (x * gx[g0 + cj + 1] * omtx + tx * x1 * gx[g1 + cj + 1]);
-        const q1 = SQRT2_F * (gy[g0 + cj + 1] * omtx + tx * gy[g1 + cj + 1]);
-        for (const jEnd = j + d1; j < jEnd; j++) {
-          const v = wa[j] * p0 + wb[j] * q0 + wc[j] * p1 + wd[j] * q1;
-          approx[row + j] = v;
-          rmn = v < rmn ? v : rmn;
-          rmx = v > rmx ? v : rmx;
-        }
-      }
-      rowMin[i] = rmn, rowMax[i] = rmx;
-      if (rmn < amn) amn = rmn;
-      if (rmx > amx) amx = rmx;
+    for (let o = 0; o < size; o++) {
+      if (lineMin[o] < amn) amn = lineMin[o];
+      if (lineMax[o] > amx) amx = lineMax[o];
     }
     // Exact extremes: only cells within 2 * RAW_ERROR of the double extremes can attain them,
-    // and only rows whose own extreme is that close can hold such cells.
+    // and only lines whose own extreme is that close can hold such cells.
     let mn = Infinity, mx = -Infinity;
     const lo = amn + 2 * RAW_ERROR, hi = amx - 2 * RAW_ERROR;
-    for (let i = 0; i < size; i++) {
-      if (rowMin[i] > lo && rowMax[i] < hi) continue;
-      for (let k = i * size; k < (i + 1) * size; k++) {
-        const v = approx[k];
+    const wo = this.byColumn ? 1 : size, wi = this.byColumn ? size : 1;
+    for (let o = 0; o < size; o++) {
+      if (lineMin[o] > lo && lineMax[o] < hi) continue;
+      for (let n = 0; n < size; n++) {
+        const k = o * wo + n * wi, v = approx[k];
         if (v <= lo) mn = Math.min(mn, this.exactRaw(k));
         if (v >= hi) mx = Math.max(mx, this.exactRaw(k));
       }
@@ -147,6 +137,45 @@ export class NoiseField {
     // Normalised error: raw error / range plus the two float32 roundings of the normalisation.
     this.eps = RAW_ERROR / this.range + 1e-6;
     this.inv = 1 / this.range;
+  }
+
+  /**
+   * Fills `approx` (and the line extremes) in double precision. Within a lattice cell the blend
+   * factors into terms of the outer coordinate (per lattice column) times weights of the inner
+   * one: v = wa_n * P0 + wb_n * Q0 + wc_n * P1 + wd_n * Q1. By rows the outer axis is x with
+   * gradients gx; by columns the roles of (x, gx) and (y, gy) swap, which is the same blend
+   * evaluated in the other order.
+   */
+  private evaluate(): void {
+    const { size, approx, lineMin, lineMax, wa, wb, wc, wd, lw } = this;
+    const t = this.byColumn;
+    const oc = t ? this.ys : this.xs, ofade = t ? this.tys : this.txs;
+    const ga = t ? this.gy : this.gx, gb = t ? this.gx : this.gy;
+    const dOut = t ? this.d1 : this.d0, dIn = t ? this.d0 : this.d1;
+    const blocks = t ? this.res0 : this.res1; // lattice cells along the inner axis
+    const so = t ? 1 : lw, si = t ? lw : 1; // gradient-index steps along the outer / inner axis
+    const wo = t ? 1 : size, wi = t ? size : 1; // output strides
+    for (let o = 0; o < size; o++) {
+      const x = oc[o], x1 = x - 1, tx = ofade[o], omtx = 1 - tx;
+      const g0 = ((o / dOut) | 0) * so, g1 = g0 + so;
+      let lmn = Infinity, lmx = -Infinity;
+      let k = o * wo;
+      for (let b = 0, n = 0; b < blocks; b++) {
+        const ia = g0 + b * si, ja = g1 + b * si, ib = ia + si, jb = ja + si;
+        const p0 = SQRT2_F * (x * ga[ia] * omtx + tx * x1 * ga[ja]);
+        const q0 = SQRT2_F * (gb[ia] * omtx + tx * gb[ja]);
+        const p1 = SQRT2_F * (x * ga[ib] * omtx + tx * x1 * ga[jb]);
+        const q1 = SQRT2_F * (gb[ib] * omtx + tx * gb[jb]);
+        for (const nEnd = n + dIn; n < nEnd; n++) {
+          const v = wa[n] * p0 + wb[n] * q0 + wc[n] * p1 + wd[n] * q1;
+          approx[k] = v;
+          k += wi;
+          lmn = v < lmn ? v : lmn;
+          lmx = v > lmx ? v : lmx;
+        }
+      }
+      lineMin[o] = lmn, lineMax[o] = lmx;
+    }
   }
 
   /** The original's float32 raw Perlin value at flat cell k (every operation rounded). */
