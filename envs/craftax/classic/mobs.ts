@@ -245,13 +245,22 @@ function collectSpawnCells(s: ClassicState, e: number, minD: number, b1: number,
   let n = 0;
   const r0 = Math.max(0, pr - maxD), r1 = Math.min(MAP_SIZE - 1, pr + maxD);
   for (let r = r0; r <= r1; r++) {
-    const rem = maxD - Math.abs(r - pr);
+    const dr = Math.abs(r - pr);
+    const rem = maxD - dr;
     const cA = Math.max(0, pc - rem), cB = Math.min(MAP_SIZE - 1, pc + rem);
-    for (let c = cA; c <= cB; c++) {
-      if (Math.abs(r - pr) + Math.abs(c - pc) <= minD) continue;
-      const cell = r * MAP_SIZE + c;
-      const b = s.map[base + cell];
-      if ((b === b1 || b === b2) && !s.mobMap[base + cell]) spawnCells[n++] = cell;
+    // Cells within minD of the player form the column interval [pc - inner, pc + inner]:
+    // scan left of it, then right of it.
+    const inner = minD - dr;
+    const leftEnd = inner >= 0 ? Math.min(cB, pc - inner - 1) : cB;
+    const rightStart = inner >= 0 ? Math.max(cA, pc + inner + 1) : cB + 1;
+    const row = base + r * MAP_SIZE;
+    for (let c = cA; c <= leftEnd; c++) {
+      const b = s.map[row + c];
+      if ((b === b1 || b === b2) && !s.mobMap[row + c]) spawnCells[n++] = r * MAP_SIZE + c;
+    }
+    for (let c = rightStart; c <= cB; c++) {
+      const b = s.map[row + c];
+      if ((b === b1 || b === b2) && !s.mobMap[row + c]) spawnCells[n++] = r * MAP_SIZE + c;
     }
   }
   return n;

@@ -110,21 +110,38 @@ export class ObservationWriter {
 
   write(s: ClassicState, e: number, out: Float32Array, offset: number): void {
     const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
-    const base = e * MAP_CELLS;
+    const base = e * MAP_CELLS, map = s.map;
     const lb = this.lastBlock, k0 = e * OBS_ROWS * OBS_COLS;
-    for (let r = 0; r < OBS_ROWS; r++) {
-      const mr = pr - HALF_R + r;
-      const rowIn = mr >= 0 && mr < MAP_SIZE;
-      for (let c = 0; c < OBS_COLS; c++) {
-        const mc = pc - HALF_C + c;
-        const b = rowIn && mc >= 0 && mc < MAP_SIZE ? s.map[base + mr * MAP_SIZE + mc] : Block.OUT_OF_BOUNDS;
-        const k = k0 + r * OBS_COLS + c;
-        const prev = lb[k];
-        if (prev !== b) {
-          const cell = offset + (r * OBS_COLS + c) * OBS_CHANNELS;
-          if (prev !== 255) out[cell + prev] = 0;
-          out[cell + b] = 1;
-          lb[k] = b;
+    const top = pr - HALF_R, left = pc - HALF_C;
+    if (top >= 0 && top + OBS_ROWS <= MAP_SIZE && left >= 0 && left + OBS_COLS <= MAP_SIZE) {
+      // The whole window is on the map (the usual case): no per-cell bounds checks.
+      let k = k0, cell = offset;
+      for (let r = 0; r < OBS_ROWS; r++) {
+        let m = base + (top + r) * MAP_SIZE + left;
+        for (let c = 0; c < OBS_COLS; c++, k++, m++, cell += OBS_CHANNELS) {
+          const b = map[m], prev = lb[k];
+          if (prev !== b) {
+            if (prev !== 255) out[cell + prev] = 0;
+            out[cell + b] = 1;
+            lb[k] = b;
+          }
+        }
+      }
+    } else {
+      for (let r = 0; r < OBS_ROWS; r++) {
+        const mr = top + r;
+        const rowIn = mr >= 0 && mr < MAP_SIZE;
+        for (let c = 0; c < OBS_COLS; c++) {
+          const mc = left + c;
+          const b = rowIn && mc >= 0 && mc < MAP_SIZE ? map[base + mr * MAP_SIZE + mc] : Block.OUT_OF_BOUNDS;
+          const k = k0 + r * OBS_COLS + c;
+          const prev = lb[k];
+          if (prev !== b) {
+            const cell = offset + (r * OBS_COLS + c) * OBS_CHANNELS;
+            if (prev !== 255) out[cell + prev] = 0;
+            out[cell + b] = 1;
+            lb[k] = b;
+          }
         }
       }
     }
