@@ -17,6 +17,7 @@ import {
   tfBlock,
   tfBlock2,
   tfBlockPair,
+  tfBlockQuad,
   tfSplitPair,
   uniform,
 } from "../envs/craftax/jax_random.ts";
@@ -48,6 +49,14 @@ Deno.test("interleaved threefry variants equal single blocks", () => {
     assert.deepEqual(Array.from(TF_OUT4), want4);
     tfBlockPair(ka0, ka1, ca, kb0, kb1, cb);
     assert.deepEqual(Array.from(TF_OUT2), [...block(ka0, ka1, ca), ...block(kb0, kb1, cb)]);
+    tfBlockQuad(ka0, ka1, kb0, kb1, ca, cb, ka1, kb0, ca);
+    const wantQuad = [
+      ...block(ka0, ka1, ca),
+      ...block(kb0, kb1, ca),
+      ...block(ca, cb, ca),
+      ...block(ka1, kb0, ca),
+    ];
+    assert.deepEqual(Array.from(TF_OUT4), wantQuad);
     tfBlock2(ka0, ka1, ca, cb);
     assert.deepEqual(Array.from(TF_OUT2), [...block(ka0, ka1, ca), ...block(ka0, ka1, cb)]);
   }

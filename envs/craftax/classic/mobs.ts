@@ -8,8 +8,8 @@
  * @module
  */
 
-import { randintScalar, splitChild, TF_OUT, uniformScalar } from "../jax_random.ts";
-import { KEY_COW, KEY_SKELETON, KEY_SPAWN, KEY_ZOMBIE } from "./step_keys.ts";
+import { splitChild, TF_OUT, uniformScalar } from "../jax_random.ts";
+import { KEY_SKELETON, KEY_SPAWN, KEY_ZOMBIE, WORD_MOVE, WORD_SPAWN_ROLL } from "./step_keys.ts";
 import {
   Achievement as A,
   ARROW0,
@@ -100,7 +100,7 @@ export function updateMobs(s: ClassicState, e: number, keys: Int32Array, o: numb
     const j = m0 + i;
     const zr = s.mobPos[2 * j], zc = s.mobPos[2 * j + 1];
     const k = o + 2 * (KEY_ZOMBIE + 3 * (i - ZOMBIE0));
-    const a0k = keys[k], a1k = keys[k + 1], kr0 = keys[k + 2], kr1 = keys[k + 3];
+    const a0k = keys[k], a1k = keys[k + 1], moveBits = keys[o + WORD_MOVE + i];
     const kc0 = keys[k + 4], kc1 = keys[k + 5];
     const d0 = pr - zr, d1 = pc - zc;
     const a0 = Math.abs(d0), a1 = Math.abs(d1);
@@ -115,7 +115,7 @@ export function updateMobs(s: ClassicState, e: number, keys: Int32Array, o: numb
         if (axis === 0) nr += Math.sign(d0);
         else nc += Math.sign(d1);
       } else {
-        const m = 1 + randintScalar(kr0, kr1, 0, 4);
+        const m = 1 + (moveBits >>> 0) % 4; // randint(kRandom, 0, 4)
         nr += DIR_DR[m], nc += DIR_DC[m];
       }
     }
@@ -133,8 +133,8 @@ export function updateMobs(s: ClassicState, e: number, keys: Int32Array, o: numb
 
   for (let i = COW0; i < SKELETON0; i++) {
     const j = m0 + i;
-    const k = o + 2 * (KEY_COW + i - COW0);
-    const m = 1 + randintScalar(keys[k], keys[k + 1], 0, 8); // DIRECTIONS[1:9]: half are [0,0]
+    // randint(kMove, 0, 8) over DIRECTIONS[1:9]: half are [0, 0]
+    const m = 1 + (keys[o + WORD_MOVE + i] >>> 0) % 8;
     const or = s.mobPos[2 * j], oc = s.mobPos[2 * j + 1];
     let nr = or + DIR_DR[m], nc = oc + DIR_DC[m];
     if (!canMoveTo(s, e, nr, nc)) nr = or, nc = oc;
@@ -145,7 +145,7 @@ export function updateMobs(s: ClassicState, e: number, keys: Int32Array, o: numb
     const j = m0 + i;
     const sr = s.mobPos[2 * j], sc = s.mobPos[2 * j + 1];
     const k = o + 2 * (KEY_SKELETON + 3 * (i - SKELETON0));
-    const a0k = keys[k], a1k = keys[k + 1], kr0 = keys[k + 2], kr1 = keys[k + 3];
+    const a0k = keys[k], a1k = keys[k + 1], moveBits = keys[o + WORD_MOVE + i];
     const ku0 = keys[k + 4], ku1 = keys[k + 5];
 
     const d0 = pr - sr, d1 = pc - sc;
@@ -161,7 +161,7 @@ export function updateMobs(s: ClassicState, e: number, keys: Int32Array, o: numb
     if (logical) {
       nr = tooClose ? sr - tr : sr + tr, nc = tooClose ? sc - tc : sc + tc;
     } else {
-      const m = 1 + randintScalar(kr0, kr1, 0, 4);
+      const m = 1 + (moveBits >>> 0) % 4; // randint(kRandom, 0, 4)
       nr = sr + DIR_DR[m], nc = sc + DIR_DC[m];
     }
     let attacking = (dist >= 4 && dist <= 5) || (tooClose && !canMoveTo(s, e, nr, nc));
@@ -295,6 +295,11 @@ function spawnInto(
   }
 }
 
+/** uniform() from its raw bits. */
+function roll(bits: number): number {
+  return (bits >>> 9) * 1.1920928955078125e-7;
+}
+
 function countLive(s: ClassicState, e: number, first: number, end: number): number {
   const m0 = e * NUM_MOB_SLOTS;
   let n = 0;
@@ -307,7 +312,7 @@ export function spawnMobs(s: ClassicState, e: number, table: Int32Array, o: numb
   const keys = table, k = o + 2 * KEY_SPAWN;
   // Cow
   let cell = -1;
-  if (countLive(s, e, COW0, SKELETON0) < 3 && uniformScalar(keys[k], keys[k + 1]) < SPAWN_COW_CHANCE) {
+  if (countLive(s, e, COW0, SKELETON0) < 3 && roll(keys[o + WORD_SPAWN_ROLL]) < SPAWN_COW_CHANCE) {
     const n = collectSpawnCells(s, e, 3, Block.GRASS, Block.GRASS);
     if (n > 0) cell = pickSpawnCell(n, keys[k + 2], keys[k + 3]);
   }
@@ -316,7 +321,7 @@ export function spawnMobs(s: ClassicState, e: number, table: Int32Array, o: numb
   cell = -1;
   const dark = f(1 - s.light[e]);
   const chance = fma32(SPAWN_ZOMBIE_NIGHT_CHANCE, f(dark * dark), SPAWN_ZOMBIE_BASE_CHANCE);
-  if (countLive(s, e, ZOMBIE0, COW0) < 3 && uniformScalar(keys[k + 4], keys[k + 5]) < chance) {
+  if (countLive(s, e, ZOMBIE0, COW0) < 3 && roll(keys[o + WORD_SPAWN_ROLL + 1]) < chance) {
     const n = collectSpawnCells(s, e, 9, Block.GRASS, Block.PATH);
     if (n > 0) cell = pickSpawnCell(n, keys[k + 6], keys[k + 7]);
   }
@@ -324,7 +329,7 @@ export function spawnMobs(s: ClassicState, e: number, table: Int32Array, o: numb
   // Skeleton
   cell = -1;
   if (
-    countLive(s, e, SKELETON0, ARROW0) < 2 && uniformScalar(keys[k + 8], keys[k + 9]) < SPAWN_SKELETON_CHANCE
+    countLive(s, e, SKELETON0, ARROW0) < 2 && roll(keys[o + WORD_SPAWN_ROLL + 2]) < SPAWN_SKELETON_CHANCE
   ) {
     const n = collectSpawnCells(s, e, 9, Block.PATH, Block.PATH);
     if (n > 0) cell = pickSpawnCell(n, keys[k + 10], keys[k + 11]);

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { TF_OUT2, TF_OUT4, tfBlockPair, tfSplitPair } from "../jax_random.ts";
+import { TF_OUT2, TF_OUT4, tfBlockPair, tfBlockQuad, tfSplitPair } from "../jax_random.ts";
 
 /** Key of the DO action (damage and drops). */
 export const KEY_DO = 0;
@@ -34,8 +34,28 @@ export const KEY_SPAWN = 19;
 export const KEY_HARNESS = 25;
 /** Key pairs per env in a schedule table (two int32 words each). */
 export const KEYS_PER_STEP = 26;
+/**
+ * After the key pairs, draws every step needs whatever the state: mob slot i's random-move word
+ * at WORD_MOVE + i (zombies 0-2, cows 3-5, skeletons 6-7). `randint(k, (), 0, span)` for a
+ * power-of-two span (4 or 8 here) is this word mod span: bits of split(k)[1].
+ */
+export const WORD_MOVE = 2 * KEYS_PER_STEP;
+/** Spawn-chance rolls (cow, zombie, skeleton) as raw bits: uniform = (bits >>> 9) * 2^-23. */
+export const WORD_SPAWN_ROLL = WORD_MOVE + 8;
 /** int32 words per env in a schedule table. */
-export const KEY_WORDS = 2 * KEYS_PER_STEP;
+export const KEY_WORDS = WORD_SPAWN_ROLL + 3;
+
+// Key slot of each mob slot's random-move key.
+const MOVE_KEY_SLOTS = [
+  KEY_ZOMBIE + 1,
+  KEY_ZOMBIE + 4,
+  KEY_ZOMBIE + 7,
+  KEY_COW,
+  KEY_COW + 1,
+  KEY_COW + 2,
+  KEY_SKELETON + 1,
+  KEY_SKELETON + 4,
+];
 
 // Current chain keys of the two envs in flight: [A0, A1, B0, B1].
 const chain = new Int32Array(4);
@@ -111,6 +131,55 @@ export function deriveStepKeys(
 
   chain.set(spawnChain);
   for (let i = 0; i < 6; i++) advance(KEY_SPAWN + i);
+  drawAlwaysNeeded();
+}
+
+/** Fills the WORD_MOVE and WORD_SPAWN_ROLL draws of the two envs, four blocks at a time. */
+function drawAlwaysNeeded(): void {
+  const t = tableRef, a = offA, b = offB;
+  for (let i = 0; i < 8; i += 2) {
+    const sa = 2 * MOVE_KEY_SLOTS[i], sb = 2 * MOVE_KEY_SLOTS[i + 1];
+    tfBlockQuad(
+      t[a + sa],
+      t[a + sa + 1],
+      t[a + sb],
+      t[a + sb + 1],
+      t[b + sa],
+      t[b + sa + 1],
+      t[b + sb],
+      t[b + sb + 1],
+      1,
+    );
+    tfBlockQuad(
+      TF_OUT4[0],
+      TF_OUT4[1],
+      TF_OUT4[2],
+      TF_OUT4[3],
+      TF_OUT4[4],
+      TF_OUT4[5],
+      TF_OUT4[6],
+      TF_OUT4[7],
+      0,
+    );
+    t[a + WORD_MOVE + i] = TF_OUT4[0] ^ TF_OUT4[1], t[a + WORD_MOVE + i + 1] = TF_OUT4[2] ^ TF_OUT4[3];
+    t[b + WORD_MOVE + i] = TF_OUT4[4] ^ TF_OUT4[5], t[b + WORD_MOVE + i + 1] = TF_OUT4[6] ^ TF_OUT4[7];
+  }
+  const c = 2 * KEY_SPAWN, z = c + 4, k = c + 8; // cow, zombie and skeleton chance keys
+  tfBlockQuad(
+    t[a + c],
+    t[a + c + 1],
+    t[a + z],
+    t[a + z + 1],
+    t[b + c],
+    t[b + c + 1],
+    t[b + z],
+    t[b + z + 1],
+    0,
+  );
+  t[a + WORD_SPAWN_ROLL] = TF_OUT4[0] ^ TF_OUT4[1], t[a + WORD_SPAWN_ROLL + 1] = TF_OUT4[2] ^ TF_OUT4[3];
+  t[b + WORD_SPAWN_ROLL] = TF_OUT4[4] ^ TF_OUT4[5], t[b + WORD_SPAWN_ROLL + 1] = TF_OUT4[6] ^ TF_OUT4[7];
+  tfBlockPair(t[a + k], t[a + k + 1], 0, t[b + k], t[b + k + 1], 0);
+  t[a + WORD_SPAWN_ROLL + 2] = TF_OUT2[0] ^ TF_OUT2[1], t[b + WORD_SPAWN_ROLL + 2] = TF_OUT2[2] ^ TF_OUT2[3];
 }
 
 /**
