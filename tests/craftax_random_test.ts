@@ -49,12 +49,12 @@ Deno.test("interleaved threefry variants equal single blocks", () => {
     assert.deepEqual(Array.from(TF_OUT4), want4);
     tfBlockPair(ka0, ka1, ca, kb0, kb1, cb);
     assert.deepEqual(Array.from(TF_OUT2), [...block(ka0, ka1, ca), ...block(kb0, kb1, cb)]);
-    tfBlockQuad(ka0, ka1, kb0, kb1, ca, cb, ka1, kb0, ca);
+    tfBlockQuad(ka0, ka1, ca, kb0, kb1, cb, ca, cb, 7, ka0, ka1, cb);
     const wantQuad = [
       ...block(ka0, ka1, ca),
-      ...block(kb0, kb1, ca),
-      ...block(ca, cb, ca),
-      ...block(ka1, kb0, ca),
+      ...block(kb0, kb1, cb),
+      ...block(ca, cb, 7),
+      ...block(ka0, ka1, cb),
     ];
     assert.deepEqual(Array.from(TF_OUT4), wantQuad);
     tfBlock2(ka0, ka1, ca, cb);

@@ -305,24 +305,28 @@ export function tfBlockPair(
 }
 
 /**
- * One threefry block under each of four keys, interleaved, all at counter (0, ctr). Writes
- * [A out0, A out1, B out0, B out1, C ..., D ...] to TF_OUT4.
+ * Four threefry blocks, interleaved: counter (0, ca) under key A, (0, cb) under B, (0, cc) under C
+ * and (0, cd) under D (keys may repeat). Writes [A out0, A out1, B out0, B out1, C ..., D ...] to
+ * TF_OUT4.
  */
 export function tfBlockQuad(
   ka0: number,
   ka1: number,
+  ca: number,
   kb0: number,
   kb1: number,
+  cb: number,
   kc0: number,
   kc1: number,
+  cc: number,
   kd0: number,
   kd1: number,
-  ctr: number,
+  cd: number,
 ): void {
   const ka2 = (ka0 ^ ka1 ^ PARITY) | 0, kb2 = (kb0 ^ kb1 ^ PARITY) | 0;
   const kc2 = (kc0 ^ kc1 ^ PARITY) | 0, kd2 = (kd0 ^ kd1 ^ PARITY) | 0;
-  let a0 = ka0 | 0, a1 = (ka1 + ctr) | 0, b0 = kb0 | 0, b1 = (kb1 + ctr) | 0;
-  let c0 = kc0 | 0, c1 = (kc1 + ctr) | 0, d0 = kd0 | 0, d1 = (kd1 + ctr) | 0;
+  let a0 = ka0 | 0, a1 = (ka1 + ca) | 0, b0 = kb0 | 0, b1 = (kb1 + cb) | 0;
+  let c0 = kc0 | 0, c1 = (kc1 + cc) | 0, d0 = kd0 | 0, d1 = (kd1 + cd) | 0;
   a0 = (a0 + a1) | 0, a1 = ((a1 << 13) | (a1 >>> 19)) ^ a0;
   b0 = (b0 + b1) | 0, b1 = ((b1 << 13) | (b1 >>> 19)) ^ b0;
   c0 = (c0 + c1) | 0, c1 = ((c1 << 13) | (c1 >>> 19)) ^ c0;

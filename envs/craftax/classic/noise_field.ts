@@ -9,7 +9,7 @@
  * @module
  */
 
-import { splitChild, TF_OUT, TF_OUT2, tfBlock2 } from "../jax_random.ts";
+import { splitChild, TF_OUT, TF_OUT4, tfBlockQuad } from "../jax_random.ts";
 import { SINCOS, sincosf } from "./f32math.ts";
 
 const f = Math.fround;
@@ -100,17 +100,14 @@ export class NoiseField {
     splitChild(TF_OUT[0], TF_OUT[1], 1);
     const a0 = TF_OUT[0], a1 = TF_OUT[1];
     const { gx, gy } = this;
-    // Angles two at a time: independent threefry blocks overlap in one call.
-    const nLat = gx.length;
-    for (let i = 0; i < nLat; i += 2) {
-      tfBlock2(a0, a1, i, i + 1);
-      const u0 = ((TF_OUT2[0] ^ TF_OUT2[1]) >>> 9) * TWO_POW_M23;
-      sincosf(f(TWO_PI_F * u0));
-      gx[i] = SINCOS[1], gy[i] = SINCOS[0];
-      if (i + 1 === nLat) break;
-      const u1 = ((TF_OUT2[2] ^ TF_OUT2[3]) >>> 9) * TWO_POW_M23;
-      sincosf(f(TWO_PI_F * u1));
-      gx[i + 1] = SINCOS[1], gy[i + 1] = SINCOS[0];
+    // Angles four at a time: independent threefry blocks overlap in one call.
+    const nLat = gx.length, out = TF_OUT4;
+    for (let i = 0; i < nLat; i += 4) {
+      tfBlockQuad(a0, a1, i, a0, a1, i + 1, a0, a1, i + 2, a0, a1, i + 3);
+      for (let q = 0; q < 4 && i + q < nLat; q++) {
+        sincosf(f(TWO_PI_F * (((out[2 * q] ^ out[2 * q + 1]) >>> 9) * TWO_POW_M23)));
+        gx[i + q] = SINCOS[1], gy[i + q] = SINCOS[0];
+      }
     }
     this.evaluate();
     const { lineMin, lineMax, approx, size } = this;

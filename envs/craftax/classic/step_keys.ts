@@ -134,50 +134,25 @@ export function deriveStepKeys(
   drawAlwaysNeeded();
 }
 
+/** Four blocks at counter `ctr` under the keys stored at offsets i, j, k, l of `t`. */
+function quadAt(t: Int32Array, i: number, j: number, k: number, l: number, ctr: number): void {
+  tfBlockQuad(t[i], t[i + 1], ctr, t[j], t[j + 1], ctr, t[k], t[k + 1], ctr, t[l], t[l + 1], ctr);
+}
+
 /** Fills the WORD_MOVE and WORD_SPAWN_ROLL draws of the two envs, four blocks at a time. */
 function drawAlwaysNeeded(): void {
-  const t = tableRef, a = offA, b = offB;
+  const t = tableRef, a = offA, b = offB, out = TF_OUT4;
   for (let i = 0; i < 8; i += 2) {
     const sa = 2 * MOVE_KEY_SLOTS[i], sb = 2 * MOVE_KEY_SLOTS[i + 1];
-    tfBlockQuad(
-      t[a + sa],
-      t[a + sa + 1],
-      t[a + sb],
-      t[a + sb + 1],
-      t[b + sa],
-      t[b + sa + 1],
-      t[b + sb],
-      t[b + sb + 1],
-      1,
-    );
-    tfBlockQuad(
-      TF_OUT4[0],
-      TF_OUT4[1],
-      TF_OUT4[2],
-      TF_OUT4[3],
-      TF_OUT4[4],
-      TF_OUT4[5],
-      TF_OUT4[6],
-      TF_OUT4[7],
-      0,
-    );
-    t[a + WORD_MOVE + i] = TF_OUT4[0] ^ TF_OUT4[1], t[a + WORD_MOVE + i + 1] = TF_OUT4[2] ^ TF_OUT4[3];
-    t[b + WORD_MOVE + i] = TF_OUT4[4] ^ TF_OUT4[5], t[b + WORD_MOVE + i + 1] = TF_OUT4[6] ^ TF_OUT4[7];
+    quadAt(t, a + sa, a + sb, b + sa, b + sb, 1); // split(k)[1]
+    quadAt(out, 0, 2, 4, 6, 0); // its bits
+    t[a + WORD_MOVE + i] = out[0] ^ out[1], t[a + WORD_MOVE + i + 1] = out[2] ^ out[3];
+    t[b + WORD_MOVE + i] = out[4] ^ out[5], t[b + WORD_MOVE + i + 1] = out[6] ^ out[7];
   }
   const c = 2 * KEY_SPAWN, z = c + 4, k = c + 8; // cow, zombie and skeleton chance keys
-  tfBlockQuad(
-    t[a + c],
-    t[a + c + 1],
-    t[a + z],
-    t[a + z + 1],
-    t[b + c],
-    t[b + c + 1],
-    t[b + z],
-    t[b + z + 1],
-    0,
-  );
-  t[a + WORD_SPAWN_ROLL] = TF_OUT4[0] ^ TF_OUT4[1], t[a + WORD_SPAWN_ROLL + 1] = TF_OUT4[2] ^ TF_OUT4[3];
-  t[b + WORD_SPAWN_ROLL] = TF_OUT4[4] ^ TF_OUT4[5], t[b + WORD_SPAWN_ROLL + 1] = TF_OUT4[6] ^ TF_OUT4[7];
+  quadAt(t, a + c, a + z, b + c, b + z, 0);
+  t[a + WORD_SPAWN_ROLL] = out[0] ^ out[1], t[a + WORD_SPAWN_ROLL + 1] = out[2] ^ out[3];
+  t[b + WORD_SPAWN_ROLL] = out[4] ^ out[5], t[b + WORD_SPAWN_ROLL + 1] = out[6] ^ out[7];
   tfBlockPair(t[a + k], t[a + k + 1], 0, t[b + k], t[b + k + 1], 0);
   t[a + WORD_SPAWN_ROLL + 2] = TF_OUT2[0] ^ TF_OUT2[1], t[b + WORD_SPAWN_ROLL + 2] = TF_OUT2[2] ^ TF_OUT2[3];
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TF_OUT2, tfBlock2, uniformAt } from "../jax_random.ts";
+import { TF_OUT2, TF_OUT4, tfBlock2, tfBlockQuad, uniformAt } from "../jax_random.ts";
 import {
   Block,
   COW0,
@@ -78,10 +78,25 @@ const treeCells = new Int32Array(MAP_CELLS);
 const COAL_BELOW = C_COAL * 2 ** 23, IRON_BELOW = C_IRON * 2 ** 23;
 const DIAMOND_BELOW = C_DIAMOND * 2 ** 23, TREE_ABOVE = F08 * 2 ** 23;
 
+// drawn[k]: top 23 bits of the uniform draw for list entry k (room for a padded group of 4).
+const drawn = new Int32Array(MAP_CELLS + 3);
+
+/** drawn[k] = bits of uniform(key)[cells[k]] for k < n, four independent threefry blocks at a time. */
+function drawUniformBits(k0: number, k1: number, cells: Int32Array, n: number): void {
+  const out = TF_OUT4;
+  for (let k = 0; k < n; k += 4) {
+    const c0 = cells[k], c1 = cells[Math.min(k + 1, n - 1)];
+    const c2 = cells[Math.min(k + 2, n - 1)], c3 = cells[Math.min(k + 3, n - 1)];
+    tfBlockQuad(k0, k1, c0, k0, k1, c1, k0, k1, c2, k0, k1, c3);
+    drawn[k] = (out[0] ^ out[1]) >>> 9, drawn[k + 1] = (out[2] ^ out[3]) >>> 9;
+    drawn[k + 2] = (out[4] ^ out[5]) >>> 9, drawn[k + 3] = (out[6] ^ out[7]) >>> 9;
+  }
+}
+
 /**
  * Turns listed stone cells whose uniform draw (key k0, k1, counter = cell) is below `below`
  * into `ore`, and compacts the list to the cells that stay stone. `deepOnly` restricts the
- * ore to deep stone (the others stay without a draw). Returns the new list length.
+ * ore to deep stone. Returns the new list length.
  */
 function placeOre(
   map: Uint8Array,
@@ -93,19 +108,12 @@ function placeOre(
   ore: number,
   deepOnly: boolean,
 ): number {
+  drawUniformBits(k0, k1, stoneCells, n);
   let kept = 0;
-  for (let k = 0; k < n; k += 2) {
-    const ia = stoneCells[k], da = deepStone[k];
-    const pair = k + 1 < n;
-    const ib = pair ? stoneCells[k + 1] : ia, db = pair ? deepStone[k + 1] : da;
-    tfBlock2(k0, k1, ia, ib);
-    const ha = (TF_OUT2[0] ^ TF_OUT2[1]) >>> 9 < below && (da === 1 || !deepOnly);
-    const hb = (TF_OUT2[2] ^ TF_OUT2[3]) >>> 9 < below && (db === 1 || !deepOnly);
-    if (ha) map[base + ia] = ore;
-    else stoneCells[kept] = ia, deepStone[kept++] = da;
-    if (!pair) break;
-    if (hb) map[base + ib] = ore;
-    else stoneCells[kept] = ib, deepStone[kept++] = db;
+  for (let k = 0; k < n; k++) {
+    const cell = stoneCells[k], deep = deepStone[k];
+    if (drawn[k] < below && (deep === 1 || !deepOnly)) map[base + cell] = ore;
+    else stoneCells[kept] = cell, deepStone[kept++] = deep;
   }
   return kept;
 }
@@ -208,13 +216,8 @@ export function generateWorld(
   nStone = placeOre(map, base, nStone, keys[12], keys[13], IRON_BELOW, Block.IRON, false);
   nStone = placeOre(map, base, nStone, keys[14], keys[15], DIAMOND_BELOW, Block.DIAMOND, true);
   // Trees draw their uniform field from the parent key of the tree-noise split (a quirk).
-  const t0 = parents[16], t1 = parents[17];
-  for (let k = 0; k < nTree; k += 2) {
-    const ia = treeCells[k], ib = k + 1 < nTree ? treeCells[k + 1] : ia;
-    tfBlock2(t0, t1, ia, ib);
-    if ((TF_OUT2[0] ^ TF_OUT2[1]) >>> 9 > TREE_ABOVE) map[base + ia] = Block.TREE;
-    if ((TF_OUT2[2] ^ TF_OUT2[3]) >>> 9 > TREE_ABOVE) map[base + ib] = Block.TREE;
-  }
+  drawUniformBits(parents[16], parents[17], treeCells, nTree);
+  for (let k = 0; k < nTree; k++) if (drawn[k] > TREE_ABOVE) map[base + treeCells[k]] = Block.TREE;
   map[base + centre] = Block.GRASS;
 
   // always_diamond: choice over all cells with p = isStone / count (float32 cumsum + searchsorted);
