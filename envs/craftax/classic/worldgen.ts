@@ -163,6 +163,8 @@ export function generateWorld(
   // the candidates (row-major) and the draws are made afterwards, two threefry blocks at a time.
   // Lava overrides ores and trees, so lava cells draw nothing (draws are pure functions of the
   // key and the cell, so skipping one changes no other).
+  // (`0 + exact...` keeps these variables unboxed doubles in optimised code: a call result would
+  // otherwise make them tagged and allocate a heap number per cell.)
   // Each field's double value decides a threshold unless it lies within the field's error
   // margin of it (margins are infinite in the reference mode, so every cell takes the exact path;
   // the double values are always finite, so the comparisons hold).
@@ -182,10 +184,10 @@ export function generateWorld(
       if (
         Math.abs(w - F07) <= wEps || Math.abs(w - F075) <= wEps || Math.abs(w - F06) <= wEps ||
         Math.abs(w - F04) <= wEps
-      ) w = exactWater(i);
+      ) w = 0 + exactWater(i);
       let m = (mA[i] - mMn) * mInv + F005 + PROXIMITY[i] - 1;
       if (Math.abs(m - F07) <= mEps || Math.abs(m - F085) <= mEps || Math.abs(m - F08) <= mEps) {
-        m = exactMountain(i);
+        m = 0 + exactMountain(i);
       }
       let b: number = w > F07 ? Block.WATER : Block.GRASS;
       if (w < F075 && w > F06 && b !== Block.WATER) b = Block.SAND;
@@ -194,16 +196,16 @@ export function generateWorld(
         // paths, then transposed tunnels
         const t = c * N + r;
         let p = (pA[i] - pMn) * pInv;
-        if (Math.abs(p - F08) <= pEps) p = exactPath(i);
+        if (Math.abs(p - F08) <= pEps) p = 0 + exactPath(i);
         let pt = (pA[t] - pMn) * pInv;
-        if (Math.abs(pt - F08) <= pEps) pt = exactPath(t);
+        if (Math.abs(pt - F08) <= pEps) pt = 0 + exactPath(t);
         if (p > F08 || pt > F08) b = Block.PATH;
       }
       if (m > F085 && w > F04) b = Block.PATH; // caves
       let tree = -1; // evaluated only where needed
       if (m > F085 || b === Block.GRASS) {
         tree = (tA[i] - tMn) * tInv;
-        if (Math.abs(tree - F05) <= tEps || Math.abs(tree - F07) <= tEps) tree = exactTree(i);
+        if (Math.abs(tree - F05) <= tEps || Math.abs(tree - F07) <= tEps) tree = 0 + exactTree(i);
       }
       if (m > F085 && tree > F07) b = Block.LAVA;
       else if (b === Block.STONE) stoneCells[nStone] = i, deepStone[nStone++] = m > F08 ? 1 : 0;
