@@ -18,7 +18,16 @@
  * @module
  */
 
-import { TF_OUT2, TF_OUT4, tfBlockPair, tfBlockQuad, tfSplitPair } from "../jax_random.ts";
+import {
+  TF_OUT,
+  TF_OUT2,
+  TF_OUT4,
+  tfBlock,
+  tfBlock2,
+  tfBlockPair,
+  tfBlockQuad,
+  tfSplitPair,
+} from "../jax_random.ts";
 
 /** Key of the DO action (damage and drops). */
 export const KEY_DO = 0;
@@ -57,29 +66,43 @@ const MOVE_KEY_SLOTS = [
   KEY_SKELETON + 4,
 ];
 
-// Current chain keys of the two envs in flight: [A0, A1, B0, B1].
+// Current chain keys of the two envs in flight, [A0, A1, B0, B1], and the second children of the
+// last `advance`. A single env (solo) uses the A half and serial blocks instead of paired ones.
 const chain = new Int32Array(4);
+const sibling = new Int32Array(4);
 const spawnChain = new Int32Array(4);
+const mobsRoot = new Int32Array(4);
 let tableRef: Int32Array = new Int32Array(0);
-let offA = 0, offB = 0;
+let offA = 0, offB = 0, solo = false;
 
 function store(slot: number, a0: number, a1: number, b0: number, b1: number): void {
   const t = tableRef;
   t[offA + 2 * slot] = a0, t[offA + 2 * slot + 1] = a1;
-  t[offB + 2 * slot] = b0, t[offB + 2 * slot + 1] = b1;
+  if (!solo) t[offB + 2 * slot] = b0, t[offB + 2 * slot + 1] = b1;
 }
 
-/** chain <- split(chain)[0]; split(chain)[1] goes to `slot` (when slot >= 0). */
+/** chain <- split(chain)[0]; split(chain)[1] goes to `sibling` and to `slot` (when slot >= 0). */
 function advance(slot: number): void {
-  tfSplitPair(chain[0], chain[1], chain[2], chain[3]);
-  if (slot >= 0) store(slot, TF_OUT4[2], TF_OUT4[3], TF_OUT4[6], TF_OUT4[7]);
-  chain[0] = TF_OUT4[0], chain[1] = TF_OUT4[1], chain[2] = TF_OUT4[4], chain[3] = TF_OUT4[5];
+  if (solo) {
+    tfBlock2(chain[0], chain[1], 0, 1);
+    chain[0] = TF_OUT2[0], chain[1] = TF_OUT2[1], sibling[0] = TF_OUT2[2], sibling[1] = TF_OUT2[3];
+  } else {
+    tfSplitPair(chain[0], chain[1], chain[2], chain[3]);
+    chain[0] = TF_OUT4[0], chain[1] = TF_OUT4[1], chain[2] = TF_OUT4[4], chain[3] = TF_OUT4[5];
+    sibling[0] = TF_OUT4[2], sibling[1] = TF_OUT4[3], sibling[2] = TF_OUT4[6], sibling[3] = TF_OUT4[7];
+  }
+  if (slot >= 0) store(slot, sibling[0], sibling[1], sibling[2], sibling[3]);
 }
 
 /** chain <- split(chain)[i]. */
 function descend(i: number): void {
-  tfBlockPair(chain[0], chain[1], i, chain[2], chain[3], i);
-  chain[0] = TF_OUT2[0], chain[1] = TF_OUT2[1], chain[2] = TF_OUT2[2], chain[3] = TF_OUT2[3];
+  if (solo) {
+    tfBlock(chain[0], chain[1], 0, i);
+    chain[0] = TF_OUT[0], chain[1] = TF_OUT[1];
+  } else {
+    tfBlockPair(chain[0], chain[1], i, chain[2], chain[3], i);
+    chain[0] = TF_OUT2[0], chain[1] = TF_OUT2[1], chain[2] = TF_OUT2[2], chain[3] = TF_OUT2[3];
+  }
 }
 
 /** Stores the current chain keys at `slot`. */
@@ -88,8 +111,8 @@ function storeChain(slot: number): void {
 }
 
 /**
- * Fills the schedules of two envs (table offsets `oa`, `ob`; equal for a single env) from their
- * step keys A = (a0, a1) and B = (b0, b1).
+ * Fills the schedules of two envs (table offsets `oa`, `ob`) from their step keys A = (a0, a1) and
+ * B = (b0, b1). With oa === ob a single env is scheduled (B is ignored) with serial blocks.
  */
 export function deriveStepKeys(
   a0: number,
@@ -100,14 +123,14 @@ export function deriveStepKeys(
   oa: number,
   ob: number,
 ): void {
-  tableRef = table, offA = oa, offB = ob;
+  tableRef = table, offA = oa, offB = ob, solo = oa === ob;
   chain[0] = a0, chain[1] = a1, chain[2] = b0, chain[3] = b1;
   advance(KEY_DO); // chain = r1
-  advance(-1); // chain = r2; the mobs key is split(r1)[1], kept in TF_OUT4
-  const m0 = TF_OUT4[2], m1 = TF_OUT4[3], n0 = TF_OUT4[6], n1 = TF_OUT4[7];
+  advance(-1); // chain = r2, sibling = the mobs key split(r1)[1]
+  mobsRoot.set(sibling);
   descend(1); // spawn root = split(r2)[1]
   spawnChain.set(chain);
-  chain[0] = m0, chain[1] = m1, chain[2] = n0, chain[3] = n1;
+  chain.set(mobsRoot);
 
   descend(0);
   for (let i = 0; i < 3; i++) {
@@ -142,6 +165,18 @@ function quadAt(t: Int32Array, i: number, j: number, k: number, l: number, ctr: 
 /** Fills the WORD_MOVE and WORD_SPAWN_ROLL draws of the two envs, four blocks at a time. */
 function drawAlwaysNeeded(): void {
   const t = tableRef, a = offA, b = offB, out = TF_OUT4;
+  const c = 2 * KEY_SPAWN, z = c + 4, k = c + 8; // cow, zombie and skeleton chance keys
+  if (solo) {
+    for (let i = 0; i < 8; i += 4) {
+      const m = MOVE_KEY_SLOTS;
+      quadAt(t, a + 2 * m[i], a + 2 * m[i + 1], a + 2 * m[i + 2], a + 2 * m[i + 3], 1); // split(k)[1]
+      quadAt(out, 0, 2, 4, 6, 0); // its bits
+      for (let q = 0; q < 4; q++) t[a + WORD_MOVE + i + q] = out[2 * q] ^ out[2 * q + 1];
+    }
+    quadAt(t, a + c, a + z, a + k, a + k, 0);
+    for (let q = 0; q < 3; q++) t[a + WORD_SPAWN_ROLL + q] = out[2 * q] ^ out[2 * q + 1];
+    return;
+  }
   for (let i = 0; i < 8; i += 2) {
     const sa = 2 * MOVE_KEY_SLOTS[i], sb = 2 * MOVE_KEY_SLOTS[i + 1];
     quadAt(t, a + sa, a + sb, b + sa, b + sb, 1); // split(k)[1]
@@ -149,7 +184,6 @@ function drawAlwaysNeeded(): void {
     t[a + WORD_MOVE + i] = out[0] ^ out[1], t[a + WORD_MOVE + i + 1] = out[2] ^ out[3];
     t[b + WORD_MOVE + i] = out[4] ^ out[5], t[b + WORD_MOVE + i + 1] = out[6] ^ out[7];
   }
-  const c = 2 * KEY_SPAWN, z = c + 4, k = c + 8; // cow, zombie and skeleton chance keys
   quadAt(t, a + c, a + z, b + c, b + z, 0);
   t[a + WORD_SPAWN_ROLL] = out[0] ^ out[1], t[a + WORD_SPAWN_ROLL + 1] = out[2] ^ out[3];
   t[b + WORD_SPAWN_ROLL] = out[4] ^ out[5], t[b + WORD_SPAWN_ROLL + 1] = out[6] ^ out[7];
