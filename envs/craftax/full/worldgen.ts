@@ -7,8 +7,8 @@
  * @module
  */
 
-import { bits32At, choiceP, type Key, permutation, split, uniform } from "../jax_random.ts";
-import { fractalNoise } from "../classic/noise.ts";
+import { bits32At, choiceP, type Key, permutation, split, uniform, uniformAt } from "../jax_random.ts";
+import { NoiseField } from "../classic/noise_field.ts";
 import {
   DUNGEON_CONFIGS,
   type DungeonConfig,
@@ -83,6 +83,66 @@ function choiceIndex(key: Key, p: ArrayLike<number>): number {
   return choiceP(key, p, 1)[0];
 }
 
+/**
+ * `choice(key, n, p=p)` where p is 1 on cells holding `block` (divided by their count when
+ * `normalised`, as float32) and 0 elsewhere, without building p: the float32 running sum only
+ * grows on those cells, so the searchsorted index is the first of them whose running sum reaches
+ * r = total * (1 - u). With no such cell p is 0/0 or all zeros and the general path decides.
+ */
+function choiceAmong(key: Key, map: Uint8Array, block: number, normalised: boolean): number {
+  let count = 0;
+  for (let i = 0; i < map.length; i++) if (map[i] === block) count++;
+  if (count === 0) {
+    return choiceIndex(key, Float32Array.from(map, (b) => normalised ? f((b === block ? 1 : 0) / 0) : 0));
+  }
+  const pv = normalised ? f(1 / count) : 1;
+  let total = 0;
+  for (let k = 0; k < count; k++) total = f(total + pv);
+  const r = f(total * f(1 - uniformAt(key[0], key[1], 0)));
+  let acc = 0, last = 0;
+  for (let i = 0; i < map.length; i++) {
+    if (map[i] !== block) continue;
+    acc = f(acc + pv), last = i;
+    if (acc >= r) return i;
+  }
+  return last;
+}
+
+// Noise fields of a smooth floor, evaluated in double precision with exact float32 values near the
+// thresholds (classic/noise_field.ts); reused floor after floor.
+const WATER = new NoiseField(N, 3, 3);
+const MOUNTAIN = new NoiseField(N, 3, 3);
+const PATH = new NoiseField(N, 6, 24);
+const TREE = new NoiseField(N, 12, 12);
+/** Float32 rounding of `noise + profile - 1` (and `+ 0.05`) for sums below 32: three roundings of 2^-19. */
+const SUM_ERROR = 1e-5;
+
+/** `f(f(water + profile) - 1)`, or a double on the same side of the thresholds t1, t2 and 0.4. */
+function waterAt(i: number, profile: number, t1: number, t2: number): number {
+  const v = WATER.approxNorm(i) + profile - 1, eps = WATER.eps + SUM_ERROR;
+  if (Math.abs(v - t1) > eps && Math.abs(v - t2) > eps && Math.abs(v - F04) > eps) return v;
+  return f(f(WATER.exact(i) + profile) - 1);
+}
+
+/** `f(f(f(mountain + 0.05) + profile) - 1)`, decided like `waterAt` against 0.7 and 0.85. */
+function mountainAt(i: number, profile: number): number {
+  const v = MOUNTAIN.approxNorm(i) + F005 + profile - 1, eps = MOUNTAIN.eps + SUM_ERROR;
+  if (Math.abs(v - F07) > eps && Math.abs(v - F085) > eps) return v;
+  return f(f(f(MOUNTAIN.exact(i) + F005) + profile) - 1);
+}
+
+/** Path noise, decided against 0.8. */
+function pathAt(i: number): number {
+  const v = PATH.approxNorm(i);
+  return Math.abs(v - F08) > PATH.eps ? v : PATH.exact(i);
+}
+
+/** Tree noise, decided against t and 0.7. */
+function treeAt(i: number, t: number): number {
+  const v = TREE.approxNorm(i);
+  return Math.abs(v - t) > TREE.eps && Math.abs(v - F07) > TREE.eps ? v : TREE.exact(i);
+}
+
 function smoothFloor(key: Key, cfg: SmoothGenConfig): Floor {
   const profWater = new Float32Array(FULL_MAP_CELLS), profMountain = new Float32Array(FULL_MAP_CELLS);
   const wStrength = cfg.waterStrength, wMax = f(cfg.waterMax);
@@ -98,20 +158,19 @@ function smoothFloor(key: Key, cfg: SmoothGenConfig): Floor {
     rng = a;
     return b;
   };
-  const water = fractalNoise(...keyPair(next()), N, 3, 3);
+  WATER.generate(...keyPair(next()));
   next(); // water (unused)
-  const mountain = fractalNoise(...keyPair(next()), N, 3, 3);
-  const pathX = fractalNoise(...keyPair(next()), N, 6, 24);
+  MOUNTAIN.generate(...keyPair(next()));
+  PATH.generate(...keyPair(next()));
   next(); // caves (unused)
-  const treeKey = next();
-  const treeNoise = fractalNoise(...keyPair(treeKey), N, 12, 12);
-  const treeUniform = uniform(rng, FULL_MAP_CELLS); // drawn from the parent key (a quirk)
+  TREE.generate(...keyPair(next()));
+  const [t0, t1] = keyPair(rng); // the tree uniforms are drawn from the parent key (a quirk)
   let oreRng = next();
-  const oreUniforms: Float32Array[] = [];
+  const oreKeys = new Int32Array(10); // split(oreRng) chain: one uniform field per ore
   for (let k = 0; k < 5; k++) {
     const [a, b] = split(oreRng);
     oreRng = a;
-    oreUniforms.push(uniform(b, FULL_MAP_CELLS));
+    oreKeys[2 * k] = b[0], oreKeys[2 * k + 1] = b[1];
   }
   const diamondKey = next();
   const ladderDownKey = next();
@@ -125,36 +184,38 @@ function smoothFloor(key: Key, cfg: SmoothGenConfig): Floor {
   for (let r = 0; r < N; r++) {
     for (let c = 0; c < N; c++) {
       const i = r * N + c;
-      const w = f(f(water[i] + profWater[i]) - 1);
-      const m = f(f(f(mountain[i] + F005) + profMountain[i]) - 1);
+      const w = waterAt(i, profWater[i], wT, sT);
+      const m = mountainAt(i, profMountain[i]);
       let b = w > wT ? cfg.seaBlock : cfg.defaultBlock;
       if (w > sT && b !== cfg.seaBlock) b = cfg.coastBlock;
       if (m > F07) b = cfg.mountainBlock;
-      if (m > F07 && pathX[i] > F08) b = cfg.pathBlock;
-      if (m > F07 && pathX[c * N + r] > F08) b = cfg.pathBlock;
+      if (m > F07 && pathAt(i) > F08) b = cfg.pathBlock;
+      if (m > F07 && pathAt(c * N + r) > F08) b = cfg.pathBlock;
       if (m > F085 && w > F04) b = cfg.innerMountainBlock;
-      if ((treeNoise[i] > tP ? treeUniform[i] : 0) > tU && b === cfg.treeRequirementBlock) b = cfg.tree;
-      for (let k = 0; k < 5; k++) {
-        if (b === cfg.oreRequirementBlocks[k] && oreUniforms[k][i] < chances[k]) b = cfg.ores[k];
+      // Uniform draws are pure functions of (key, cell): only cells whose block can change draw.
+      if (b === cfg.treeRequirementBlock && (treeAt(i, tP) > tP ? uniformAt(t0, t1, i) : 0) > tU) {
+        b = cfg.tree;
       }
-      if (m > F085 && treeNoise[i] > F07) b = cfg.lava, lavaMask[i] = 1;
+      for (let k = 0; k < 5; k++) {
+        if (
+          b === cfg.oreRequirementBlocks[k] && uniformAt(oreKeys[2 * k], oreKeys[2 * k + 1], i) < chances[k]
+        ) {
+          b = cfg.ores[k];
+        }
+      }
+      if (m > F085 && treeAt(i, tP) > F07) b = cfg.lava, lavaMask[i] = 1;
       map[i] = b;
     }
   }
   // always_diamond is off in full Craftax: a stone cell is "replaced" by stone. With no stone at
   // all, p = 0/0 = NaN and the search returns cell 0, which becomes STONE (as in the original).
-  const pStone = new Float32Array(FULL_MAP_CELLS);
-  let stones = 0;
-  for (let i = 0; i < FULL_MAP_CELLS; i++) if (map[i] === B.STONE) stones++;
-  for (let i = 0; i < FULL_MAP_CELLS; i++) pStone[i] = f((map[i] === B.STONE ? 1 : 0) / stones);
-  map[choiceIndex(diamondKey, pStone)] = B.STONE;
+  map[choiceAmong(diamondKey, map, B.STONE, true)] = B.STONE;
   map[(N >> 1) * N + (N >> 1)] = cfg.playerSpawn;
 
   const itemMap = new Uint8Array(FULL_MAP_CELLS);
-  const valid = Float32Array.from(map, (b) => (b === cfg.validLadder ? 1 : 0));
-  const down = choiceIndex(ladderDownKey, valid);
+  const down = choiceAmong(ladderDownKey, map, cfg.validLadder, false);
   if (cfg.ladderDown) itemMap[down] = Item.LADDER_DOWN;
-  const up = choiceIndex(ladderUpKey, valid);
+  const up = choiceAmong(ladderUpKey, map, cfg.validLadder, false);
   if (cfg.ladderUp) itemMap[up] = Item.LADDER_UP;
   const ladderUp: [number, number] = [(up / N) | 0, up % N];
   const lightMap = smoothLight(cfg, ladderUp, lavaMask);
@@ -284,29 +345,28 @@ function dungeonFloor(key: Key, cfg: DungeonConfig): Floor {
   const open = (r: number, c: number) => r >= 0 && r < N && c >= 0 && c < N && map0[r * N + c] !== B.WALL;
   let rareKey: Key;
   [rng, rareKey] = split(rng);
-  const rareU = uniform(rareKey, FULL_MAP_CELLS);
+  const [rk0, rk1] = keyPair(rareKey);
   const cum0 = f(0.9), cum1 = f(cum0 + f(0.1));
   const map = new Uint8Array(FULL_MAP_CELLS);
   for (let r = 0; r < N; r++) {
     for (let c = 0; c < N; c++) {
       const i = r * N + c;
       const adj = open(r, c) || open(r - 1, c) || open(r + 1, c) || open(r, c - 1) || open(r, c + 1);
-      const rare = f(cum1 * f(1 - rareU[i])) > cum0; // choice([F, T], p=[0.9, 0.1])
       const b = map0[i];
+      // choice([F, T], p=[0.9, 0.1]), drawn only where it can matter
+      const needsDraw = adj && (b === B.WALL || (b === B.PATH && itemMap[i] === Item.NONE));
+      const rare = needsDraw && f(cum1 * f(1 - uniformAt(rk0, rk1, i))) > cum0;
       if (!adj) map[i] = B.DARKNESS;
       else if (b === B.WALL) map[i] = rare ? B.WALL_MOSS : B.WALL;
-      else map[i] = rare && b === B.PATH && itemMap[i] === Item.NONE ? cfg.rarePathReplacementBlock : b;
+      else map[i] = rare ? cfg.rarePathReplacementBlock : b;
     }
   }
   let downKey: Key, upKey: Key;
   [rng, downKey] = split(rng);
   [rng, upKey] = split(rng);
-  let paths = 0;
-  for (let i = 0; i < FULL_MAP_CELLS; i++) if (map[i] === B.PATH) paths++;
-  const pDown = Float32Array.from(map, (b) => f((b === B.PATH ? 1 : 0) / paths));
-  const down = choiceIndex(downKey, pDown);
+  const down = choiceAmong(downKey, map, B.PATH, true);
   itemMap[down] = Item.LADDER_DOWN;
-  const up = choiceIndex(upKey, Float32Array.from(map, (b) => (b === B.PATH ? 1 : 0)));
+  const up = choiceAmong(upKey, map, B.PATH, false);
   itemMap[up] = Item.LADDER_UP;
   const lightMap = new Float32Array(FULL_MAP_CELLS).fill(1);
   return { map, itemMap, lightMap, ladderDown: [(down / N) | 0, down % N], ladderUp: [(up / N) | 0, up % N] };
