@@ -43,13 +43,69 @@ export function writeFullObservation(
   offset: number,
   jitted = false,
 ): void {
-  const tenth = jitted ? mul01 : div10;
   out.fill(0, offset, offset + FULL_OBS_SIZE);
+  writeNonZero(s, e, out, offset, jitted, null);
+}
+
+/**
+ * Incremental writer for observation buffers it owns: instead of clearing 8268 floats per step it
+ * remembers where it set ones in the view last time and clears only those. The result equals
+ * `writeFullObservation` as long as nobody else writes into the buffer.
+ */
+export class FullObservationWriter {
+  /** Per env: count, then the view indices (relative to the env's offset) set to 1 last time. */
+  private readonly setIndices: Int32Array;
+
+  constructor(numEnvs: number) {
+    this.setIndices = new Int32Array(numEnvs * SET_STRIDE);
+  }
+
+  write(s: FullState, e: number, out: Float32Array, offset: number, jitted = false): void {
+    const list = this.setIndices, l0 = e * SET_STRIDE;
+    for (let k = 1; k <= list[l0]; k++) out[offset + list[l0 + k]] = 0;
+    list[l0] = 0;
+    writeNonZero(s, e, out, offset, jitted, list, l0);
+  }
+}
+
+// Ones in the view: at most block, item and visibility per cell plus one per mob slot.
+const SET_STRIDE = 1 + FULL_OBS_ROWS * FULL_OBS_COLS * 3 + FULL_MOB_SLOTS;
+const visible = new Uint8Array(FULL_OBS_ROWS * FULL_OBS_COLS);
+const NO_LIST = new Int32Array(SET_STRIDE);
+const INV_SQRT = [
+  FullInv.WOOD,
+  FullInv.STONE,
+  FullInv.COAL,
+  FullInv.IRON,
+  FullInv.DIAMOND,
+  FullInv.SAPPHIRE,
+  FullInv.RUBY,
+  FullInv.SAPLING,
+  FullInv.TORCHES,
+  FullInv.ARROWS,
+];
+
+/**
+ * Writes every nonzero of the view (into a zero region, or one cleared by the caller) and the whole
+ * tail; when `list` is given, records each view index set to 1 after list[l0] and counts them there.
+ */
+function writeNonZero(
+  s: FullState,
+  e: number,
+  out: Float32Array,
+  offset: number,
+  jitted: boolean,
+  list: Int32Array | null,
+  l0 = 0,
+): void {
+  const tenth = jitted ? mul01 : div10;
   const N = FULL_MAP_SIZE, R = FULL_OBS_ROWS, Cc = FULL_OBS_COLS, CH = FULL_OBS_CHANNELS;
   const level = s.playerLevel[e];
   const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
   const base = (e * NUM_LEVELS + level) * FULL_MAP_CELLS;
-  const visible = new Uint8Array(R * Cc);
+  const record = list !== null ? list : NO_LIST, r0 = list !== null ? l0 : 0;
+  let n = 0; // ones recorded (into a scratch list when the caller keeps none)
+  visible.fill(0);
   for (let r = 0; r < R; r++) {
     for (let c = 0; c < Cc; c++) {
       const mr = pr - (R >> 1) + r, mc = pc - (Cc >> 1) + c;
@@ -57,10 +113,11 @@ export function writeFullObservation(
       // Off the map the padded light is 0, so the whole cell stays zero.
       if (!inside || !(s.lightMap[base + mr * N + mc] > 0.05)) continue;
       visible[r * Cc + c] = 1;
-      const cell = offset + (r * Cc + c) * CH;
-      out[cell + s.map[base + mr * N + mc]] = 1;
-      out[cell + ITEM0 + s.itemMap[base + mr * N + mc]] = 1;
-      out[cell + VIS] = 1;
+      const cell = (r * Cc + c) * CH;
+      const blockIdx = cell + s.map[base + mr * N + mc],
+        itemIdx = cell + ITEM0 + s.itemMap[base + mr * N + mc];
+      out[offset + blockIdx] = 1, out[offset + itemIdx] = 1, out[offset + cell + VIS] = 1;
+      record[r0 + ++n] = blockIdx, record[r0 + ++n] = itemIdx, record[r0 + ++n] = cell + VIS;
     }
   }
   // Mobs of the current floor, class by class in slot order; each slot sets its channel at its
@@ -75,24 +132,14 @@ export function writeFullObservation(
     const ch = MOB0 + SLOT_CLASS[i] * 8 + s.mobType[j];
     if (ch < MOB0 || ch >= VIS) continue;
     // Dark cells are masked after the mob channels are written.
-    out[offset + (wr * Cc + wc) * CH + ch] = onScreen && visible[wr * Cc + wc] ? 1 : 0;
+    const idx = (wr * Cc + wc) * CH + ch;
+    if (onScreen && visible[wr * Cc + wc]) out[offset + idx] = 1, record[r0 + ++n] = idx;
+    else out[offset + idx] = 0;
   }
+  record[r0] = n;
   let o = offset + FULL_OBS_MAP_SIZE;
   const inv = e * FULL_NUM_INV, I = s.inventory;
-  for (
-    const k of [
-      FullInv.WOOD,
-      FullInv.STONE,
-      FullInv.COAL,
-      FullInv.IRON,
-      FullInv.DIAMOND,
-      FullInv.SAPPHIRE,
-      FullInv.RUBY,
-      FullInv.SAPLING,
-      FullInv.TORCHES,
-      FullInv.ARROWS,
-    ]
-  ) out[o++] = tenth(f(Math.sqrt(I[inv + k])));
+  for (let k = 0; k < INV_SQRT.length; k++) out[o++] = tenth(f(Math.sqrt(I[inv + INV_SQRT[k]])));
   out[o++] = f(I[inv + FullInv.BOOKS] / 2);
   out[o++] = f(I[inv + FullInv.PICKAXE] / 4);
   out[o++] = f(I[inv + FullInv.SWORD] / 4);
@@ -100,22 +147,17 @@ export function writeFullObservation(
   out[o++] = s.bowEnchantment[e];
   out[o++] = I[inv + FullInv.BOW];
   for (let k = 0; k < 6; k++) out[o++] = tenth(f(Math.sqrt(s.potions[6 * e + k])));
-  for (
-    const v of [
-      s.health[e],
-      s.food[e],
-      s.drink[e],
-      s.energy[e],
-      s.mana[e],
-      s.xp[e],
-      s.dexterity[e],
-      s.strength[e],
-      s.intelligence[e],
-    ]
-  ) out[o++] = tenth(v);
+  out[o++] = tenth(s.health[e]);
+  out[o++] = tenth(s.food[e]);
+  out[o++] = tenth(s.drink[e]);
+  out[o++] = tenth(s.energy[e]);
+  out[o++] = tenth(s.mana[e]);
+  out[o++] = tenth(s.xp[e]);
+  out[o++] = tenth(s.dexterity[e]);
+  out[o++] = tenth(s.strength[e]);
+  out[o++] = tenth(s.intelligence[e]);
   const d = s.playerDir[e] - 1;
-  if (d >= 0 && d < 4) out[o + d] = 1;
-  o += 4;
+  for (let k = 0; k < 4; k++) out[o++] = k === d ? 1 : 0;
   for (let k = 0; k < 4; k++) out[o++] = f(s.armour[4 * e + k] / 2);
   for (let k = 0; k < 4; k++) out[o++] = s.armourEnchantments[4 * e + k];
   out[o++] = s.light[e];

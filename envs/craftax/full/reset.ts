@@ -9,7 +9,10 @@ import type { Key } from "../jax_random.ts";
 import { lightLevel, lightLevelAtReset } from "../classic/daylight.ts";
 import { FULL_MAP_CELLS, NUM_LEVELS } from "./constants.ts";
 import { FULL_MOB_SLOTS, FULL_NUM_ACHIEVEMENTS, FULL_NUM_INV, type FullState } from "./state.ts";
-import { generateFullWorld } from "./worldgen.ts";
+import { generateFullWorld, newFullWorld } from "./worldgen.ts";
+
+// Generated worlds are copied into the state, so one buffer serves every reset.
+const scratchWorld = newFullWorld();
 
 /** Boss waves: turns until the next wave spawns (BOSS_FIGHT_SPAWN_TURNS). */
 export const BOSS_FIGHT_SPAWN_TURNS = 7;
@@ -20,7 +23,7 @@ export const BOSS_FIGHT_SPAWN_TURNS = 7;
  * fuses the light formula, rather than the eager first reset.
  */
 export function resetFullEnv(s: FullState, e: number, worldKey: Key, jitted = false): void {
-  const w = generateFullWorld(worldKey);
+  const w = generateFullWorld(worldKey, scratchWorld);
   const C = NUM_LEVELS * FULL_MAP_CELLS;
   s.map.set(w.map, e * C);
   s.itemMap.set(w.itemMap, e * C);

@@ -25,13 +25,20 @@ const f = Math.fround;
 const N = FULL_MAP_SIZE;
 const F005 = f(0.05), F07 = f(0.7), F08 = f(0.8), F085 = f(0.85), F04 = f(0.4), F05 = f(0.5);
 
-/** One generated floor. */
-export interface Floor {
+/** Where a floor generator writes: views of one level of a `FullWorld`, and the level index. */
+interface FloorOut {
   map: Uint8Array;
   itemMap: Uint8Array;
   lightMap: Float32Array;
-  ladderDown: [number, number];
-  ladderUp: [number, number];
+  world: FullWorld;
+  level: number;
+}
+
+/** Records a floor's ladder cells (flat indices) in the world. */
+function setLadders(out: FloorOut, down: number, up: number): void {
+  const l = out.level, w = out.world;
+  w.downLadders[2 * l] = (down / N) | 0, w.downLadders[2 * l + 1] = down % N;
+  w.upLadders[2 * l] = (up / N) | 0, w.upLadders[2 * l + 1] = up % N;
 }
 
 /** All nine floors. */
@@ -143,14 +150,28 @@ function treeAt(i: number, t: number): number {
   return Math.abs(v - t) > TREE.eps && Math.abs(v - F07) > TREE.eps ? v : TREE.exact(i);
 }
 
-function smoothFloor(key: Key, cfg: SmoothGenConfig): Floor {
-  const profWater = new Float32Array(FULL_MAP_CELLS), profMountain = new Float32Array(FULL_MAP_CELLS);
-  const wStrength = cfg.waterStrength, wMax = f(cfg.waterMax);
-  const mStrength = cfg.mountainStrength, mMax = f(cfg.mountainMax);
-  for (let i = 0; i < FULL_MAP_CELLS; i++) {
-    profWater[i] = Math.min(Math.max(f(DISTANCE[i] / wStrength), 0), wMax);
-    profMountain[i] = Math.min(Math.max(f(DISTANCE[i] / mStrength), 0), mMax);
-  }
+/** clip(distance / strength, 0, max) in float32: the water and mountain falloff near the spawn. */
+function distanceProfile(strength: number, max: number): Float32Array {
+  const p = new Float32Array(FULL_MAP_CELLS), m = f(max);
+  for (let i = 0; i < FULL_MAP_CELLS; i++) p[i] = Math.min(Math.max(f(DISTANCE[i] / strength), 0), m);
+  return p;
+}
+// The profiles depend on the floor's config only.
+const PROFILES = new Map(
+  SMOOTH_CONFIGS.map((c) => [c, {
+    water: distanceProfile(c.waterStrength, c.waterMax),
+    mountain: distanceProfile(c.mountainStrength, c.mountainMax),
+  }]),
+);
+
+const lavaMask = new Uint8Array(FULL_MAP_CELLS); // scratch of the floor being generated
+
+function smoothFloor(key: Key, cfg: SmoothGenConfig, out: FloorOut): void {
+  const profile = PROFILES.get(cfg) ?? {
+    water: distanceProfile(cfg.waterStrength, cfg.waterMax),
+    mountain: distanceProfile(cfg.mountainStrength, cfg.mountainMax),
+  };
+  const profWater = profile.water, profMountain = profile.mountain;
   // rng, sub = split(rng) before each stage
   let rng = key;
   const next = (): Key => {
@@ -179,8 +200,8 @@ function smoothFloor(key: Key, cfg: SmoothGenConfig): Floor {
   const wT = f(cfg.waterThreshold), sT = f(cfg.sandThreshold);
   const tP = f(cfg.treeThresholdPerlin), tU = f(cfg.treeThresholdUniform);
   const chances = cfg.oreChances.map((c) => f(c));
-  const map = new Uint8Array(FULL_MAP_CELLS);
-  const lavaMask = new Uint8Array(FULL_MAP_CELLS);
+  const map = out.map;
+  lavaMask.fill(0);
   for (let r = 0; r < N; r++) {
     for (let c = 0; c < N; c++) {
       const i = r * N + c;
@@ -212,14 +233,13 @@ function smoothFloor(key: Key, cfg: SmoothGenConfig): Floor {
   map[choiceAmong(diamondKey, map, B.STONE, true)] = B.STONE;
   map[(N >> 1) * N + (N >> 1)] = cfg.playerSpawn;
 
-  const itemMap = new Uint8Array(FULL_MAP_CELLS);
+  const itemMap = out.itemMap.fill(0);
   const down = choiceAmong(ladderDownKey, map, cfg.validLadder, false);
   if (cfg.ladderDown) itemMap[down] = Item.LADDER_DOWN;
   const up = choiceAmong(ladderUpKey, map, cfg.validLadder, false);
   if (cfg.ladderUp) itemMap[up] = Item.LADDER_UP;
-  const ladderUp: [number, number] = [(up / N) | 0, up % N];
-  const lightMap = smoothLight(cfg, ladderUp, lavaMask);
-  return { map, itemMap, lightMap, ladderDown: [(down / N) | 0, down % N], ladderUp };
+  setLadders(out, down, up);
+  smoothLight(cfg, (up / N) | 0, up % N, lavaMask, out.lightMap);
 }
 
 /** Torch light: clip(1 - dist/5, 0, 1) on a 9x9 patch (float32). */
@@ -238,19 +258,28 @@ const LAVA_GLOW = [f(0.2), f(0.7), f(0.2), f(0.7), 1, f(0.7), f(0.2), f(0.7), f(
  * Floor light: the default level, a torch-shaped patch around the up ladder (window clamped
  * into the map like dynamic_update_slice), plus a 3x3 glow around lava, clipped to [0, 1].
  */
-function smoothLight(cfg: SmoothGenConfig, ladderUp: [number, number], lavaMask: Uint8Array): Float32Array {
+function smoothLight(
+  cfg: SmoothGenConfig,
+  upRow: number,
+  upCol: number,
+  lavaMask: Uint8Array,
+  light: Float32Array,
+): void {
   const dl = f(cfg.defaultLight);
-  const light = new Float32Array(FULL_MAP_CELLS).fill(dl);
-  const r0 = Math.min(Math.max(ladderUp[0] - 4, 0), N - 9),
-    c0 = Math.min(Math.max(ladderUp[1] - 4, 0), N - 9);
+  light.fill(dl);
+  const r0 = Math.min(Math.max(upRow - 4, 0), N - 9), c0 = Math.min(Math.max(upCol - 4, 0), N - 9);
   for (let a = 0; a < 9; a++) {
     for (let b = 0; b < 9; b++) light[(r0 + a) * N + c0 + b] = f(f(TORCH_LIGHT[a * 9 + b] * f(1 - dl)) + dl);
   }
   const glows = cfg.lava === B.LAVA;
+  // Rows with lava, so that cells with no lava row nearby skip the 3x3 gather.
+  const lavaRow = new Uint8Array(N + 2);
+  if (glows) { for (let i = 0; i < FULL_MAP_CELLS; i++) if (lavaMask[i]) lavaRow[((i / N) | 0) + 1] = 1; }
   for (let r = 0; r < N; r++) {
+    const gather = lavaRow[r] === 1 || lavaRow[r + 1] === 1 || lavaRow[r + 2] === 1;
     for (let c = 0; c < N; c++) {
       let g = 0;
-      if (glows) {
+      if (gather) {
         for (let k = 0; k < 9; k++) {
           const rr = r + ((k / 3) | 0) - 1, cc = c + (k % 3) - 1;
           if (rr >= 0 && rr < N && cc >= 0 && cc < N && lavaMask[rr * N + cc]) g = f(g + LAVA_GLOW[k]);
@@ -260,7 +289,6 @@ function smoothLight(cfg: SmoothGenConfig, ladderUp: [number, number], lavaMask:
       light[i] = Math.min(1, Math.max(0, f(light[i] + g)));
     }
   }
-  return light;
 }
 
 function keyPair(k: Key): [number, number] {
@@ -270,12 +298,17 @@ function keyPair(k: Key): [number, number] {
 const PAD = 10; // max room size: the dungeon is built on a map padded by 10 cells
 const PN = N + 2 * PAD;
 
-function dungeonFloor(key: Key, cfg: DungeonConfig): Floor {
+// Scratch of the dungeon being generated: the padded map and items, and the unpadded map.
+const pmap = new Int32Array(PN * PN);
+const pitems = new Int32Array(PN * PN);
+const map0 = new Int32Array(FULL_MAP_CELLS);
+
+function dungeonFloor(key: Key, cfg: DungeonConfig, out: FloorOut): void {
   const [k0, , roomSizeKey] = split(key, 3);
   let rng = k0;
   const sizes = randintVec(roomSizeKey, new Array(16).fill(5), new Array(16).fill(10));
-  const pmap = new Int32Array(PN * PN); // padding is 0 (INVALID)
-  const pitems = new Int32Array(PN * PN);
+  pmap.fill(0); // padding is 0 (INVALID)
+  pitems.fill(0);
   for (let r = PAD; r < PAD + N; r++) pmap.fill(B.WALL, r * PN + PAD, r * PN + PAD + N);
   const occupancy = new Float32Array(9).fill(1);
   let roomRng: Key;
@@ -334,7 +367,7 @@ function dungeonFloor(key: Key, cfg: DungeonConfig): Floor {
   }
   pmap[(rooms[0][0] + 2) * PN + rooms[0][1] + 2] = cfg.specialBlock;
 
-  const map0 = new Int32Array(FULL_MAP_CELLS), itemMap = new Uint8Array(FULL_MAP_CELLS);
+  const itemMap = out.itemMap;
   for (let r = 0; r < N; r++) {
     for (let c = 0; c < N; c++) {
       map0[r * N + c] = pmap[(r + PAD) * PN + c + PAD];
@@ -347,7 +380,7 @@ function dungeonFloor(key: Key, cfg: DungeonConfig): Floor {
   [rng, rareKey] = split(rng);
   const [rk0, rk1] = keyPair(rareKey);
   const cum0 = f(0.9), cum1 = f(cum0 + f(0.1));
-  const map = new Uint8Array(FULL_MAP_CELLS);
+  const map = out.map;
   for (let r = 0; r < N; r++) {
     for (let c = 0; c < N; c++) {
       const i = r * N + c;
@@ -368,42 +401,40 @@ function dungeonFloor(key: Key, cfg: DungeonConfig): Floor {
   itemMap[down] = Item.LADDER_DOWN;
   const up = choiceAmong(upKey, map, B.PATH, false);
   itemMap[up] = Item.LADDER_UP;
-  const lightMap = new Float32Array(FULL_MAP_CELLS).fill(1);
-  return { map, itemMap, lightMap, ladderDown: [(down / N) | 0, down % N], ladderUp: [(up / N) | 0, up % N] };
+  out.lightMap.fill(1);
+  setLadders(out, down, up);
 }
 
-/** `generate_world(key)` of full Craftax: the nine floors. */
-export function generateFullWorld(key: Key): FullWorld {
-  const keys7 = split(key, 7);
-  const smooth = SMOOTH_CONFIGS.map((cfg, i) => smoothFloor(keys7[i + 1], cfg));
-  const keys4 = split(keys7[0], 4);
-  const [, potionKey] = split(keys4[0]);
-  const dungeons = DUNGEON_CONFIGS.map((cfg, i) => dungeonFloor(keys4[i + 1], cfg));
-  const floors = [
-    smooth[0],
-    dungeons[0],
-    smooth[1],
-    dungeons[1],
-    dungeons[2],
-    smooth[2],
-    smooth[3],
-    smooth[4],
-    smooth[5],
-  ];
-  const world: FullWorld = {
+/** An empty world, to be filled by `generateFullWorld`. */
+export function newFullWorld(): FullWorld {
+  return {
     map: new Uint8Array(NUM_LEVELS * FULL_MAP_CELLS),
     itemMap: new Uint8Array(NUM_LEVELS * FULL_MAP_CELLS),
     lightMap: new Float32Array(NUM_LEVELS * FULL_MAP_CELLS),
     downLadders: new Int32Array(NUM_LEVELS * 2),
     upLadders: new Int32Array(NUM_LEVELS * 2),
-    potionMapping: permutation(potionKey, 6),
+    potionMapping: new Int32Array(6),
   };
-  floors.forEach((fl, l) => {
-    world.map.set(fl.map, l * FULL_MAP_CELLS);
-    world.itemMap.set(fl.itemMap, l * FULL_MAP_CELLS);
-    world.lightMap.set(fl.lightMap, l * FULL_MAP_CELLS);
-    world.downLadders.set(fl.ladderDown, 2 * l);
-    world.upLadders.set(fl.ladderUp, 2 * l);
+}
+
+// Floor order [O, D, GM, S, V, TM, F, I, B]: smooth floors 0-5 and dungeons 0-2 by level.
+const SMOOTH_LEVELS = [0, 2, 5, 6, 7, 8], DUNGEON_LEVELS = [1, 3, 4];
+
+/** `generate_world(key)` of full Craftax: the nine floors, written into `world` (fresh by default). */
+export function generateFullWorld(key: Key, world: FullWorld = newFullWorld()): FullWorld {
+  const C = FULL_MAP_CELLS;
+  const floor = (level: number): FloorOut => ({
+    map: world.map.subarray(level * C, (level + 1) * C),
+    itemMap: world.itemMap.subarray(level * C, (level + 1) * C),
+    lightMap: world.lightMap.subarray(level * C, (level + 1) * C),
+    world,
+    level,
   });
+  const keys7 = split(key, 7);
+  SMOOTH_CONFIGS.forEach((cfg, i) => smoothFloor(keys7[i + 1], cfg, floor(SMOOTH_LEVELS[i])));
+  const keys4 = split(keys7[0], 4);
+  const [, potionKey] = split(keys4[0]);
+  DUNGEON_CONFIGS.forEach((cfg, i) => dungeonFloor(keys4[i + 1], cfg, floor(DUNGEON_LEVELS[i])));
+  world.potionMapping.set(permutation(potionKey, 6));
   return world;
 }
