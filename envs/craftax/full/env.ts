@@ -10,7 +10,7 @@
 
 import { prngKey, splitChild, TF_OUT, TF_OUT2, tfBlock2 } from "../jax_random.ts";
 import { checkActions, nextStepKey, resetKey } from "../harness.ts";
-import { FULL_OBS_SIZE, writeFullObservation } from "./observation.ts";
+import { FULL_OBS_SIZE, FullObservationWriter } from "./observation.ts";
 import { resetFullEnv } from "./reset.ts";
 import { FULL_NUM_ACTIONS } from "./rules.ts";
 import { FULL_NUM_ACHIEVEMENTS, FullState } from "./state.ts";
@@ -44,6 +44,7 @@ export class CraftaxFull {
   state: FullState = new FullState(1);
   private keys = new Int32Array(2);
   private obs = new Float32Array(FULL_OBS_SIZE);
+  private writer = new FullObservationWriter(1);
   private rewards = new Float32Array(1);
   private dones = new Uint8Array(1);
   private finished = new Uint8Array(FULL_NUM_ACHIEVEMENTS);
@@ -60,6 +61,7 @@ export class CraftaxFull {
     this.state = new FullState(numEnvs);
     this.keys = new Int32Array(2 * numEnvs);
     this.obs = new Float32Array(numEnvs * FULL_OBS_SIZE);
+    this.writer = new FullObservationWriter(numEnvs);
     this.rewards = new Float32Array(numEnvs);
     this.dones = new Uint8Array(numEnvs);
     this.finished = new Uint8Array(numEnvs * FULL_NUM_ACHIEVEMENTS);
@@ -68,7 +70,7 @@ export class CraftaxFull {
       tfBlock2(key[0], key[1], 0, 1);
       this.keys[2 * e] = TF_OUT2[0], this.keys[2 * e + 1] = TF_OUT2[1];
       resetFromKey(this.state, e, TF_OUT2[2], TF_OUT2[3], false);
-      writeFullObservation(this.state, e, this.obs, e * FULL_OBS_SIZE);
+      this.writer.write(this.state, e, this.obs, e * FULL_OBS_SIZE);
     }
     return this.obs;
   }
@@ -92,7 +94,7 @@ export class CraftaxFull {
         resetFromKey(s, e, TF_OUT[0], TF_OUT[1], true);
       }
       // After an auto-reset the intrinsics are constants that XLA folds with a true division.
-      writeFullObservation(s, e, this.obs, e * FULL_OBS_SIZE, !done);
+      this.writer.write(s, e, this.obs, e * FULL_OBS_SIZE, !done);
     }
     return {
       obs: this.obs,

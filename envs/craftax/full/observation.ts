@@ -44,34 +44,56 @@ export function writeFullObservation(
   jitted = false,
 ): void {
   out.fill(0, offset, offset + FULL_OBS_SIZE);
-  writeNonZero(s, e, out, offset, jitted, null);
+  readView(s, e);
+  for (let k = 0; k < VIEW_CELLS; k++) {
+    if (viewBlock[k] !== DARK) setCell(out, offset + k * FULL_OBS_CHANNELS, viewBlock[k], viewItem[k], 1);
+  }
+  writeMobsAndTail(s, e, out, offset, jitted, NO_LIST, 0);
 }
 
 /**
  * Incremental writer for observation buffers it owns: instead of clearing 8268 floats per step it
- * remembers where it set ones in the view last time and clears only those. The result equals
+ * rewrites only the view cells whose block, item or visibility changed since the env's last
+ * observation, and clears the mob channels it set last time. The result equals
  * `writeFullObservation` as long as nobody else writes into the buffer.
  */
 export class FullObservationWriter {
-  /** Per env: count, then the view indices (relative to the env's offset) set to 1 last time. */
-  private readonly setIndices: Int32Array;
+  // Per env and view cell: the block (DARK when not visible, NONE before the first write) and item.
+  private readonly lastBlock: Uint8Array;
+  private readonly lastItem: Uint8Array;
+  /** Per env: count, then the view indices of the mob channels set to 1 last time. */
+  private readonly mobOnes: Int32Array;
 
   constructor(numEnvs: number) {
-    this.setIndices = new Int32Array(numEnvs * SET_STRIDE);
+    this.lastBlock = new Uint8Array(numEnvs * VIEW_CELLS).fill(NONE);
+    this.lastItem = new Uint8Array(numEnvs * VIEW_CELLS);
+    this.mobOnes = new Int32Array(numEnvs * MOB_STRIDE);
   }
 
   write(s: FullState, e: number, out: Float32Array, offset: number, jitted = false): void {
-    const list = this.setIndices, l0 = e * SET_STRIDE;
-    for (let k = 1; k <= list[l0]; k++) out[offset + list[l0 + k]] = 0;
-    list[l0] = 0;
-    writeNonZero(s, e, out, offset, jitted, list, l0);
+    const ones = this.mobOnes, l0 = e * MOB_STRIDE;
+    for (let k = 1; k <= ones[l0]; k++) out[offset + ones[l0 + k]] = 0;
+    readView(s, e);
+    const lb = this.lastBlock, li = this.lastItem, v0 = e * VIEW_CELLS;
+    for (let k = 0; k < VIEW_CELLS; k++) {
+      const b = viewBlock[k], it = viewItem[k], pb = lb[v0 + k], pi = li[v0 + k];
+      if (b === pb && it === pi) continue;
+      const cell = offset + k * FULL_OBS_CHANNELS;
+      if (pb !== DARK && pb !== NONE) setCell(out, cell, pb, pi, 0);
+      if (b !== DARK) setCell(out, cell, b, it, 1);
+      lb[v0 + k] = b, li[v0 + k] = it;
+    }
+    writeMobsAndTail(s, e, out, offset, jitted, ones, l0);
   }
 }
 
-// Ones in the view: at most block, item and visibility per cell plus one per mob slot.
-const SET_STRIDE = 1 + FULL_OBS_ROWS * FULL_OBS_COLS * 3 + FULL_MOB_SLOTS;
-const visible = new Uint8Array(FULL_OBS_ROWS * FULL_OBS_COLS);
-const NO_LIST = new Int32Array(SET_STRIDE);
+const VIEW_CELLS = FULL_OBS_ROWS * FULL_OBS_COLS;
+const DARK = 254, NONE = 255; // view-cell markers outside the block ids
+const MOB_STRIDE = 1 + FULL_MOB_SLOTS;
+const NO_LIST = new Int32Array(MOB_STRIDE);
+// The view of the env being written: block per cell (DARK when not visible) and item.
+const viewBlock = new Uint8Array(VIEW_CELLS);
+const viewItem = new Uint8Array(VIEW_CELLS);
 const INV_SQRT = [
   FullInv.WOOD,
   FullInv.STONE,
@@ -85,41 +107,49 @@ const INV_SQRT = [
   FullInv.ARROWS,
 ];
 
+/** Sets (v = 1) or clears (v = 0) a visible cell's block, item and visibility channels. */
+function setCell(out: Float32Array, cell: number, block: number, item: number, v: number): void {
+  out[cell + block] = v, out[cell + ITEM0 + item] = v, out[cell + VIS] = v;
+}
+
+/** Fills viewBlock / viewItem for env `e`: cells off the map or at light <= 0.05 are dark. */
+function readView(s: FullState, e: number): void {
+  const N = FULL_MAP_SIZE, R = FULL_OBS_ROWS, Cc = FULL_OBS_COLS;
+  const level = s.playerLevel[e];
+  const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
+  const base = (e * NUM_LEVELS + level) * FULL_MAP_CELLS;
+  for (let r = 0, k = 0; r < R; r++) {
+    for (let c = 0; c < Cc; c++, k++) {
+      const mr = pr - (R >> 1) + r, mc = pc - (Cc >> 1) + c;
+      const inside = mr >= 0 && mr < N && mc >= 0 && mc < N;
+      // Off the map the padded light is 0, so the whole cell stays zero.
+      if (!inside || !(s.lightMap[base + mr * N + mc] > 0.05)) {
+        viewBlock[k] = DARK, viewItem[k] = 0;
+        continue;
+      }
+      viewBlock[k] = s.map[base + mr * N + mc], viewItem[k] = s.itemMap[base + mr * N + mc];
+    }
+  }
+}
+
 /**
- * Writes every nonzero of the view (into a zero region, or one cleared by the caller) and the whole
- * tail; when `list` is given, records each view index set to 1 after list[l0] and counts them there.
+ * Writes the mob channels (recording each one set after ones[l0], counted there) and the whole
+ * tail. Expects the view written and the previous mob ones cleared.
  */
-function writeNonZero(
+function writeMobsAndTail(
   s: FullState,
   e: number,
   out: Float32Array,
   offset: number,
   jitted: boolean,
-  list: Int32Array | null,
-  l0 = 0,
+  ones: Int32Array,
+  l0: number,
 ): void {
   const tenth = jitted ? mul01 : div10;
-  const N = FULL_MAP_SIZE, R = FULL_OBS_ROWS, Cc = FULL_OBS_COLS, CH = FULL_OBS_CHANNELS;
+  const R = FULL_OBS_ROWS, Cc = FULL_OBS_COLS, CH = FULL_OBS_CHANNELS;
   const level = s.playerLevel[e];
   const pr = s.playerPos[2 * e], pc = s.playerPos[2 * e + 1];
-  const base = (e * NUM_LEVELS + level) * FULL_MAP_CELLS;
-  const record = list !== null ? list : NO_LIST, r0 = list !== null ? l0 : 0;
-  let n = 0; // ones recorded (into a scratch list when the caller keeps none)
-  visible.fill(0);
-  for (let r = 0; r < R; r++) {
-    for (let c = 0; c < Cc; c++) {
-      const mr = pr - (R >> 1) + r, mc = pc - (Cc >> 1) + c;
-      const inside = mr >= 0 && mr < N && mc >= 0 && mc < N;
-      // Off the map the padded light is 0, so the whole cell stays zero.
-      if (!inside || !(s.lightMap[base + mr * N + mc] > 0.05)) continue;
-      visible[r * Cc + c] = 1;
-      const cell = (r * Cc + c) * CH;
-      const blockIdx = cell + s.map[base + mr * N + mc],
-        itemIdx = cell + ITEM0 + s.itemMap[base + mr * N + mc];
-      out[offset + blockIdx] = 1, out[offset + itemIdx] = 1, out[offset + cell + VIS] = 1;
-      record[r0 + ++n] = blockIdx, record[r0 + ++n] = itemIdx, record[r0 + ++n] = cell + VIS;
-    }
-  }
+  let n = 0;
   // Mobs of the current floor, class by class in slot order; each slot sets its channel at its
   // (wrapped) local cell, so off-screen slots can erase visible ones (as in the original).
   const m0 = (e * NUM_LEVELS + level) * FULL_MOB_SLOTS;
@@ -133,10 +163,10 @@ function writeNonZero(
     if (ch < MOB0 || ch >= VIS) continue;
     // Dark cells are masked after the mob channels are written.
     const idx = (wr * Cc + wc) * CH + ch;
-    if (onScreen && visible[wr * Cc + wc]) out[offset + idx] = 1, record[r0 + ++n] = idx;
+    if (onScreen && viewBlock[wr * Cc + wc] !== DARK) out[offset + idx] = 1, ones[l0 + ++n] = idx;
     else out[offset + idx] = 0;
   }
-  record[r0] = n;
+  ones[l0] = n;
   let o = offset + FULL_OBS_MAP_SIZE;
   const inv = e * FULL_NUM_INV, I = s.inventory;
   for (let k = 0; k < INV_SQRT.length; k++) out[o++] = tenth(f(Math.sqrt(I[inv + INV_SQRT[k]])));
