@@ -90,29 +90,49 @@ function choiceIndex(key: Key, p: ArrayLike<number>): number {
   return choiceP(key, p, 1)[0];
 }
 
+// Cells holding a given block, row-major (scratch of the floor being generated).
+const listed = new Int32Array(FULL_MAP_CELLS);
+
+/** Lists the cells of `map` holding `block` into `listed`; returns how many. */
+function listCells(map: Uint8Array, block: number): number {
+  let n = 0;
+  for (let i = 0; i < map.length; i++) if (map[i] === block) listed[n++] = i;
+  return n;
+}
+
 /**
- * `choice(key, n, p=p)` where p is 1 on cells holding `block` (divided by their count when
+ * `choice(key, n, p=p)` where p is 1 on the `count` listed cells (divided by count when
  * `normalised`, as float32) and 0 elsewhere, without building p: the float32 running sum only
- * grows on those cells, so the searchsorted index is the first of them whose running sum reaches
- * r = total * (1 - u). With no such cell p is 0/0 or all zeros and the general path decides.
+ * grows on listed cells, so the searchsorted index is the first listed cell whose running sum
+ * reaches r = total * (1 - u). With no listed cell p is 0/0 or all zeros and the general path
+ * decides (index 0).
  */
-function choiceAmong(key: Key, map: Uint8Array, block: number, normalised: boolean): number {
-  let count = 0;
-  for (let i = 0; i < map.length; i++) if (map[i] === block) count++;
+function choiceAmongListed(
+  key: Key,
+  map: Uint8Array,
+  block: number,
+  count: number,
+  normalised: boolean,
+): number {
   if (count === 0) {
     return choiceIndex(key, Float32Array.from(map, (b) => normalised ? f((b === block ? 1 : 0) / 0) : 0));
   }
-  const pv = normalised ? f(1 / count) : 1;
+  const u = uniformAt(key[0], key[1], 0);
+  if (!normalised) {
+    // The running sum counts 1, 2, 3, ... exactly: the first k >= r.
+    const r = f(count * f(1 - u));
+    return listed[Math.min(count, Math.max(1, Math.ceil(r))) - 1];
+  }
+  const pv = f(1 / count);
   let total = 0;
   for (let k = 0; k < count; k++) total = f(total + pv);
-  const r = f(total * f(1 - uniformAt(key[0], key[1], 0)));
-  let acc = 0, last = 0;
-  for (let i = 0; i < map.length; i++) {
-    if (map[i] !== block) continue;
-    acc = f(acc + pv), last = i;
-    if (acc >= r) return i;
+  const r = f(total * f(1 - u));
+  let acc = 0;
+  for (let k = 0; k < count; k++) {
+    acc = f(acc + pv);
+    if (acc >= r) return listed[k];
   }
-  return last;
+  return listed[count - 1];
 }
 
 // Noise fields of a smooth floor, evaluated in double precision with exact float32 values near the
@@ -228,15 +248,17 @@ function smoothFloor(key: Key, cfg: SmoothGenConfig, out: FloorOut): void {
       map[i] = b;
     }
   }
-  // always_diamond is off in full Craftax: a stone cell is "replaced" by stone. With no stone at
-  // all, p = 0/0 = NaN and the search returns cell 0, which becomes STONE (as in the original).
-  map[choiceAmong(diamondKey, map, B.STONE, true)] = B.STONE;
+  // always_diamond is off in full Craftax: a stone cell is "replaced" by stone, which changes
+  // nothing, unless there is no stone at all: then p = 0/0 = NaN, the search returns cell 0 and it
+  // becomes STONE (as in the original).
+  if (listCells(map, B.STONE) === 0) map[choiceAmongListed(diamondKey, map, B.STONE, 0, true)] = B.STONE;
   map[(N >> 1) * N + (N >> 1)] = cfg.playerSpawn;
 
   const itemMap = out.itemMap.fill(0);
-  const down = choiceAmong(ladderDownKey, map, cfg.validLadder, false);
+  const valid = listCells(map, cfg.validLadder);
+  const down = choiceAmongListed(ladderDownKey, map, cfg.validLadder, valid, false);
   if (cfg.ladderDown) itemMap[down] = Item.LADDER_DOWN;
-  const up = choiceAmong(ladderUpKey, map, cfg.validLadder, false);
+  const up = choiceAmongListed(ladderUpKey, map, cfg.validLadder, valid, false);
   if (cfg.ladderUp) itemMap[up] = Item.LADDER_UP;
   setLadders(out, down, up);
   smoothLight(cfg, (up / N) | 0, up % N, lavaMask, out.lightMap);
@@ -397,9 +419,10 @@ function dungeonFloor(key: Key, cfg: DungeonConfig, out: FloorOut): void {
   let downKey: Key, upKey: Key;
   [rng, downKey] = split(rng);
   [rng, upKey] = split(rng);
-  const down = choiceAmong(downKey, map, B.PATH, true);
+  const paths = listCells(map, B.PATH);
+  const down = choiceAmongListed(downKey, map, B.PATH, paths, true);
   itemMap[down] = Item.LADDER_DOWN;
-  const up = choiceAmong(upKey, map, B.PATH, false);
+  const up = choiceAmongListed(upKey, map, B.PATH, paths, false);
   itemMap[up] = Item.LADDER_UP;
   out.lightMap.fill(1);
   setLadders(out, down, up);
