@@ -430,6 +430,28 @@ export function tfBlockQuad(
 }
 
 /**
+ * Mantissas of `uniform(key, shape)` at the flat positions counters[0..n): out[k] = bits >>> 9, so
+ * the uniform value is exactly out[k] * 2^-23 and `u < c` reads `out[k] < c * 2^23`. Independent
+ * blocks go four at a time; `out` needs room for n rounded up to a multiple of 4.
+ */
+export function uniformMantissas(
+  k0: number,
+  k1: number,
+  counters: Int32Array,
+  n: number,
+  out: Int32Array,
+): void {
+  const o = TF_OUT4;
+  for (let k = 0; k < n; k += 4) {
+    const c0 = counters[k], c1 = counters[Math.min(k + 1, n - 1)];
+    const c2 = counters[Math.min(k + 2, n - 1)], c3 = counters[Math.min(k + 3, n - 1)];
+    tfBlockQuad(k0, k1, c0, k0, k1, c1, k0, k1, c2, k0, k1, c3);
+    out[k] = (o[0] ^ o[1]) >>> 9, out[k + 1] = (o[2] ^ o[3]) >>> 9;
+    out[k + 2] = (o[4] ^ o[5]) >>> 9, out[k + 3] = (o[6] ^ o[7]) >>> 9;
+  }
+}
+
+/**
  * Child `i` of `split(key, n)` (partitionable mode: the counter is the flat index as (hi, lo)).
  * Writes the child key into TF_OUT. `i` must be < 2^32.
  */

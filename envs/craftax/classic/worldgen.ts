@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TF_OUT2, TF_OUT4, tfBlock2, tfBlockQuad, uniformAt } from "../jax_random.ts";
+import { TF_OUT2, tfBlock2, uniformAt, uniformMantissas } from "../jax_random.ts";
 import {
   Block,
   COW0,
@@ -78,20 +78,8 @@ const treeCells = new Int32Array(MAP_CELLS);
 const COAL_BELOW = C_COAL * 2 ** 23, IRON_BELOW = C_IRON * 2 ** 23;
 const DIAMOND_BELOW = C_DIAMOND * 2 ** 23, TREE_ABOVE = F08 * 2 ** 23;
 
-// drawn[k]: top 23 bits of the uniform draw for list entry k (room for a padded group of 4).
+// drawn[k]: mantissa of the uniform draw for list entry k (room for a padded group of 4).
 const drawn = new Int32Array(MAP_CELLS + 3);
-
-/** drawn[k] = bits of uniform(key)[cells[k]] for k < n, four independent threefry blocks at a time. */
-function drawUniformBits(k0: number, k1: number, cells: Int32Array, n: number): void {
-  const out = TF_OUT4;
-  for (let k = 0; k < n; k += 4) {
-    const c0 = cells[k], c1 = cells[Math.min(k + 1, n - 1)];
-    const c2 = cells[Math.min(k + 2, n - 1)], c3 = cells[Math.min(k + 3, n - 1)];
-    tfBlockQuad(k0, k1, c0, k0, k1, c1, k0, k1, c2, k0, k1, c3);
-    drawn[k] = (out[0] ^ out[1]) >>> 9, drawn[k + 1] = (out[2] ^ out[3]) >>> 9;
-    drawn[k + 2] = (out[4] ^ out[5]) >>> 9, drawn[k + 3] = (out[6] ^ out[7]) >>> 9;
-  }
-}
 
 /**
  * Turns listed stone cells whose uniform draw (key k0, k1, counter = cell) is below `below`
@@ -108,7 +96,7 @@ function placeOre(
   ore: number,
   deepOnly: boolean,
 ): number {
-  drawUniformBits(k0, k1, stoneCells, n);
+  uniformMantissas(k0, k1, stoneCells, n, drawn);
   let kept = 0;
   for (let k = 0; k < n; k++) {
     const cell = stoneCells[k], deep = deepStone[k];
@@ -218,7 +206,7 @@ export function generateWorld(
   nStone = placeOre(map, base, nStone, keys[12], keys[13], IRON_BELOW, Block.IRON, false);
   nStone = placeOre(map, base, nStone, keys[14], keys[15], DIAMOND_BELOW, Block.DIAMOND, true);
   // Trees draw their uniform field from the parent key of the tree-noise split (a quirk).
-  drawUniformBits(parents[16], parents[17], treeCells, nTree);
+  uniformMantissas(parents[16], parents[17], treeCells, nTree, drawn);
   for (let k = 0; k < nTree; k++) if (drawn[k] > TREE_ABOVE) map[base + treeCells[k]] = Block.TREE;
   map[base + centre] = Block.GRASS;
 

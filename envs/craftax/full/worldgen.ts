@@ -7,7 +7,16 @@
  * @module
  */
 
-import { bits32At, choiceP, type Key, permutation, split, uniform, uniformAt } from "../jax_random.ts";
+import {
+  bits32At,
+  choiceP,
+  type Key,
+  permutation,
+  split,
+  uniform,
+  uniformAt,
+  uniformMantissas,
+} from "../jax_random.ts";
 import { NoiseField } from "../classic/noise_field.ts";
 import {
   DUNGEON_CONFIGS,
@@ -90,8 +99,10 @@ function choiceIndex(key: Key, p: ArrayLike<number>): number {
   return choiceP(key, p, 1)[0];
 }
 
-// Cells holding a given block, row-major (scratch of the floor being generated).
-const listed = new Int32Array(FULL_MAP_CELLS);
+// Cells holding a given block or awaiting a draw, row-major, and the draws' mantissas (scratch
+// of the floor being generated; room for a padded group of 4).
+const listed = new Int32Array(FULL_MAP_CELLS + 3);
+const drawn = new Int32Array(FULL_MAP_CELLS + 3);
 
 /** Lists the cells of `map` holding `block` into `listed`; returns how many. */
 function listCells(map: Uint8Array, block: number): number {
@@ -219,9 +230,12 @@ function smoothFloor(key: Key, cfg: SmoothGenConfig, out: FloorOut): void {
 
   const wT = f(cfg.waterThreshold), sT = f(cfg.sandThreshold);
   const tP = f(cfg.treeThresholdPerlin), tU = f(cfg.treeThresholdUniform);
-  const chances = cfg.oreChances.map((c) => f(c));
   const map = out.map;
   lavaMask.fill(0);
+  // Terrain first; lava overrides everything after it, so lava cells need no tree or ore draw.
+  // Tree and ore draws are pure functions of (key, cell): the cells that may change are listed and
+  // drawn in batches, stage by stage in the original's order (trees, then ore 0 to 4).
+  let nTree = 0;
   for (let r = 0; r < N; r++) {
     for (let c = 0; c < N; c++) {
       const i = r * N + c;
@@ -233,21 +247,29 @@ function smoothFloor(key: Key, cfg: SmoothGenConfig, out: FloorOut): void {
       if (m > F07 && pathAt(i) > F08) b = cfg.pathBlock;
       if (m > F07 && pathAt(c * N + r) > F08) b = cfg.pathBlock;
       if (m > F085 && w > F04) b = cfg.innerMountainBlock;
-      // Uniform draws are pure functions of (key, cell): only cells whose block can change draw.
-      if (b === cfg.treeRequirementBlock && (treeAt(i, tP) > tP ? uniformAt(t0, t1, i) : 0) > tU) {
-        b = cfg.tree;
+      if (m > F085 && treeAt(i, tP) > F07) {
+        b = cfg.lava, lavaMask[i] = 1;
+      } else if (b === cfg.treeRequirementBlock) {
+        // tree if (noise > tP ? u : 0) > tU
+        if (treeAt(i, tP) > tP) listed[nTree++] = i;
+        else if (0 > tU) b = cfg.tree;
       }
-      for (let k = 0; k < 5; k++) {
-        if (
-          b === cfg.oreRequirementBlocks[k] && uniformAt(oreKeys[2 * k], oreKeys[2 * k + 1], i) < chances[k]
-        ) {
-          b = cfg.ores[k];
-        }
-      }
-      if (m > F085 && treeAt(i, tP) > F07) b = cfg.lava, lavaMask[i] = 1;
       map[i] = b;
     }
   }
+  uniformMantissas(t0, t1, listed, nTree, drawn);
+  const treeAbove = tU * 2 ** 23;
+  for (let k = 0; k < nTree; k++) if (drawn[k] > treeAbove) map[listed[k]] = cfg.tree;
+  for (let k = 0; k < 5; k++) {
+    const below = f(cfg.oreChances[k]) * 2 ** 23;
+    if (!(below > 0)) continue; // u < chance never holds: no cell changes
+    let n = 0;
+    const need = cfg.oreRequirementBlocks[k];
+    for (let i = 0; i < FULL_MAP_CELLS; i++) if (map[i] === need && lavaMask[i] === 0) listed[n++] = i;
+    uniformMantissas(oreKeys[2 * k], oreKeys[2 * k + 1], listed, n, drawn);
+    for (let j = 0; j < n; j++) if (drawn[j] < below) map[listed[j]] = cfg.ores[k];
+  }
+
   // always_diamond is off in full Craftax: a stone cell is "replaced" by stone, which changes
   // nothing, unless there is no stone at all: then p = 0/0 = NaN, the search returns cell 0 and it
   // becomes STONE (as in the original).
