@@ -320,14 +320,13 @@ function smoothLight(
   const lavaRow = new Uint8Array(N + 2);
   if (glows) { for (let i = 0; i < FULL_MAP_CELLS; i++) if (lavaMask[i]) lavaRow[((i / N) | 0) + 1] = 1; }
   for (let r = 0; r < N; r++) {
-    const gather = lavaRow[r] === 1 || lavaRow[r + 1] === 1 || lavaRow[r + 2] === 1;
+    // Without lava nearby the glow is 0 and the light, already in [0, 1], stays as it is.
+    if (lavaRow[r] === 0 && lavaRow[r + 1] === 0 && lavaRow[r + 2] === 0) continue;
     for (let c = 0; c < N; c++) {
       let g = 0;
-      if (gather) {
-        for (let k = 0; k < 9; k++) {
-          const rr = r + ((k / 3) | 0) - 1, cc = c + (k % 3) - 1;
-          if (rr >= 0 && rr < N && cc >= 0 && cc < N && lavaMask[rr * N + cc]) g = f(g + LAVA_GLOW[k]);
-        }
+      for (let k = 0; k < 9; k++) {
+        const rr = r + ((k / 3) | 0) - 1, cc = c + (k % 3) - 1;
+        if (rr >= 0 && rr < N && cc >= 0 && cc < N && lavaMask[rr * N + cc]) g = f(g + LAVA_GLOW[k]);
       }
       const i = r * N + c;
       light[i] = Math.min(1, Math.max(0, f(light[i] + g)));
