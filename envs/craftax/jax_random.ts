@@ -14,6 +14,10 @@
 
 /** Output words of the last `tfBlock` call, stored as int32 bit patterns. */
 export const TF_OUT: Int32Array = new Int32Array(2);
+/** Output of `tfBlock2` and `tfBlockPair`: two blocks, [a0, a1, b0, b1]. */
+export const TF_OUT2: Int32Array = new Int32Array(4);
+/** Output of `tfBlockQuad` and `tfSplitPair`: four blocks. */
+export const TF_OUT4: Int32Array = new Int32Array(8);
 
 // Key-schedule parity constant of Threefish/threefry.
 const PARITY = 0x1bd11bda;
@@ -59,182 +63,23 @@ export function tfBlock(k0: number, k1: number, c0: number, c1: number): void {
   TF_OUT[1] = (x1 + ks0 + 5) | 0;
 }
 
-/** Output of `tfBlock2`: [a0, a1, b0, b1] for counters (0, ia) and (0, ib). */
-export const TF_OUT2: Int32Array = new Int32Array(4);
-
 /**
  * Two threefry blocks under the same key with counters (0, ia) and (0, ib), interleaved so the
  * two serial round chains overlap (about twice the throughput of two `tfBlock` calls). Used for
- * `split(key)` when both children are needed, and for pairs of draws.
+ * `split(key)` when both children are needed, and for pairs of draws. Writes [a0, a1, b0, b1] to
+ * TF_OUT2.
  */
 export function tfBlock2(k0: number, k1: number, ia: number, ib: number): void {
-  const ks0 = k0 | 0, ks1 = k1 | 0, ks2 = (k0 ^ k1 ^ PARITY) | 0;
-  let x0 = ks0, y0 = ks0;
-  let x1 = (ia + ks1) | 0, y1 = (ib + ks1) | 0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 13) | (y1 >>> 19)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 15) | (y1 >>> 17)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 26) | (y1 >>> 6)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 6) | (y1 >>> 26)) ^ y0;
-  x0 = (x0 + ks1) | 0, x1 = (x1 + ks2 + 1) | 0;
-  y0 = (y0 + ks1) | 0, y1 = (y1 + ks2 + 1) | 0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 17) | (y1 >>> 15)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 29) | (y1 >>> 3)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 16) | (y1 >>> 16)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 24) | (y1 >>> 8)) ^ y0;
-  x0 = (x0 + ks2) | 0, x1 = (x1 + ks0 + 2) | 0;
-  y0 = (y0 + ks2) | 0, y1 = (y1 + ks0 + 2) | 0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 13) | (y1 >>> 19)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 15) | (y1 >>> 17)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 26) | (y1 >>> 6)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 6) | (y1 >>> 26)) ^ y0;
-  x0 = (x0 + ks0) | 0, x1 = (x1 + ks1 + 3) | 0;
-  y0 = (y0 + ks0) | 0, y1 = (y1 + ks1 + 3) | 0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 17) | (y1 >>> 15)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 29) | (y1 >>> 3)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 16) | (y1 >>> 16)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 24) | (y1 >>> 8)) ^ y0;
-  x0 = (x0 + ks1) | 0, x1 = (x1 + ks2 + 4) | 0;
-  y0 = (y0 + ks1) | 0, y1 = (y1 + ks2 + 4) | 0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 13) | (y1 >>> 19)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 15) | (y1 >>> 17)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 26) | (y1 >>> 6)) ^ y0;
-  x0 = (x0 + x1) | 0, x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  y0 = (y0 + y1) | 0, y1 = ((y1 << 6) | (y1 >>> 26)) ^ y0;
-  TF_OUT2[0] = (x0 + ks2) | 0, TF_OUT2[1] = (x1 + ks0 + 5) | 0;
-  TF_OUT2[2] = (y0 + ks2) | 0, TF_OUT2[3] = (y1 + ks0 + 5) | 0;
+  tfBlockPair(k0, k1, ia, k0, k1, ib);
 }
 
-/** Output of `tfSplitPair`. */
-export const TF_OUT4: Int32Array = new Int32Array(8);
-
 /**
- * Both children of `split(A)` and of `split(B)` for two independent keys: four threefry blocks
- * interleaved (counters (0, 0) and (0, 1) under each key), so batched envs advance their key
- * chains two at a time. Writes [A0, A1 (child 0), A0', A1' (child 1), B..., B...] to TF_OUT4.
+ * Both children of `split(A)` and of `split(B)` for two independent keys: four interleaved blocks,
+ * so batched envs advance their key chains two at a time. Writes [A child 0 (2 words), A child 1,
+ * B child 0, B child 1] to TF_OUT4.
  */
 export function tfSplitPair(ka0: number, ka1: number, kb0: number, kb1: number): void {
-  const ka2 = (ka0 ^ ka1 ^ PARITY) | 0, kb2 = (kb0 ^ kb1 ^ PARITY) | 0;
-  let a0 = ka0 | 0, a1 = ka1 | 0, b0 = ka0 | 0, b1 = (ka1 + 1) | 0;
-  let c0 = kb0 | 0, c1 = kb1 | 0, d0 = kb0 | 0, d1 = (kb1 + 1) | 0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 13) | (a1 >>> 19)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 13) | (b1 >>> 19)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 13) | (c1 >>> 19)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 13) | (d1 >>> 19)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 15) | (a1 >>> 17)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 15) | (b1 >>> 17)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 15) | (c1 >>> 17)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 15) | (d1 >>> 17)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 26) | (a1 >>> 6)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 26) | (b1 >>> 6)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 26) | (c1 >>> 6)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 26) | (d1 >>> 6)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 6) | (a1 >>> 26)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 6) | (b1 >>> 26)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 6) | (c1 >>> 26)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 6) | (d1 >>> 26)) ^ d0;
-  a0 = (a0 + ka1) | 0, a1 = (a1 + ka2 + 1) | 0;
-  b0 = (b0 + ka1) | 0, b1 = (b1 + ka2 + 1) | 0;
-  c0 = (c0 + kb1) | 0, c1 = (c1 + kb2 + 1) | 0;
-  d0 = (d0 + kb1) | 0, d1 = (d1 + kb2 + 1) | 0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 17) | (a1 >>> 15)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 17) | (b1 >>> 15)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 17) | (c1 >>> 15)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 17) | (d1 >>> 15)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 29) | (a1 >>> 3)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 29) | (b1 >>> 3)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 29) | (c1 >>> 3)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 29) | (d1 >>> 3)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 16) | (a1 >>> 16)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 16) | (b1 >>> 16)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 16) | (c1 >>> 16)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 16) | (d1 >>> 16)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 24) | (a1 >>> 8)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 24) | (b1 >>> 8)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 24) | (c1 >>> 8)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 24) | (d1 >>> 8)) ^ d0;
-  a0 = (a0 + ka2) | 0, a1 = (a1 + ka0 + 2) | 0;
-  b0 = (b0 + ka2) | 0, b1 = (b1 + ka0 + 2) | 0;
-  c0 = (c0 + kb2) | 0, c1 = (c1 + kb0 + 2) | 0;
-  d0 = (d0 + kb2) | 0, d1 = (d1 + kb0 + 2) | 0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 13) | (a1 >>> 19)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 13) | (b1 >>> 19)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 13) | (c1 >>> 19)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 13) | (d1 >>> 19)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 15) | (a1 >>> 17)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 15) | (b1 >>> 17)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 15) | (c1 >>> 17)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 15) | (d1 >>> 17)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 26) | (a1 >>> 6)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 26) | (b1 >>> 6)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 26) | (c1 >>> 6)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 26) | (d1 >>> 6)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 6) | (a1 >>> 26)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 6) | (b1 >>> 26)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 6) | (c1 >>> 26)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 6) | (d1 >>> 26)) ^ d0;
-  a0 = (a0 + ka0) | 0, a1 = (a1 + ka1 + 3) | 0;
-  b0 = (b0 + ka0) | 0, b1 = (b1 + ka1 + 3) | 0;
-  c0 = (c0 + kb0) | 0, c1 = (c1 + kb1 + 3) | 0;
-  d0 = (d0 + kb0) | 0, d1 = (d1 + kb1 + 3) | 0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 17) | (a1 >>> 15)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 17) | (b1 >>> 15)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 17) | (c1 >>> 15)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 17) | (d1 >>> 15)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 29) | (a1 >>> 3)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 29) | (b1 >>> 3)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 29) | (c1 >>> 3)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 29) | (d1 >>> 3)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 16) | (a1 >>> 16)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 16) | (b1 >>> 16)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 16) | (c1 >>> 16)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 16) | (d1 >>> 16)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 24) | (a1 >>> 8)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 24) | (b1 >>> 8)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 24) | (c1 >>> 8)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 24) | (d1 >>> 8)) ^ d0;
-  a0 = (a0 + ka1) | 0, a1 = (a1 + ka2 + 4) | 0;
-  b0 = (b0 + ka1) | 0, b1 = (b1 + ka2 + 4) | 0;
-  c0 = (c0 + kb1) | 0, c1 = (c1 + kb2 + 4) | 0;
-  d0 = (d0 + kb1) | 0, d1 = (d1 + kb2 + 4) | 0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 13) | (a1 >>> 19)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 13) | (b1 >>> 19)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 13) | (c1 >>> 19)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 13) | (d1 >>> 19)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 15) | (a1 >>> 17)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 15) | (b1 >>> 17)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 15) | (c1 >>> 17)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 15) | (d1 >>> 17)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 26) | (a1 >>> 6)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 26) | (b1 >>> 6)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 26) | (c1 >>> 6)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 26) | (d1 >>> 6)) ^ d0;
-  a0 = (a0 + a1) | 0, a1 = ((a1 << 6) | (a1 >>> 26)) ^ a0;
-  b0 = (b0 + b1) | 0, b1 = ((b1 << 6) | (b1 >>> 26)) ^ b0;
-  c0 = (c0 + c1) | 0, c1 = ((c1 << 6) | (c1 >>> 26)) ^ c0;
-  d0 = (d0 + d1) | 0, d1 = ((d1 << 6) | (d1 >>> 26)) ^ d0;
-  TF_OUT4[0] = (a0 + ka2) | 0, TF_OUT4[1] = (a1 + ka0 + 5) | 0;
-  TF_OUT4[2] = (b0 + ka2) | 0, TF_OUT4[3] = (b1 + ka0 + 5) | 0;
-  TF_OUT4[4] = (c0 + kb2) | 0, TF_OUT4[5] = (c1 + kb0 + 5) | 0;
-  TF_OUT4[6] = (d0 + kb2) | 0, TF_OUT4[7] = (d1 + kb0 + 5) | 0;
+  tfBlockQuad(ka0, ka1, 0, ka0, ka1, 1, kb0, kb1, 0, kb0, kb1, 1);
 }
 
 /**
