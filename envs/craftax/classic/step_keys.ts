@@ -3,8 +3,9 @@
  * reached by a fixed chain of splits from the step key: the state decides which draws are used,
  * never which keys exist. So the keys of a whole batch are derived before the rules run, two envs at
  * a time through interleaved threefry blocks (two independent chains overlap in the CPU, which a
- * single serial chain cannot), and the rules read them from a table of `KEYS_PER_STEP` key pairs
- * per env.
+ * single serial chain cannot), and the rules read them from a table: per env `KEYS_PER_STEP` key
+ * pairs, then the few draws every step needs whatever the state (`KEY_WORDS` int32 in all). A
+ * single env (or the odd last one) goes through the same schedule with serial blocks.
  *
  * The chain, in the original's order (each `split` yields children 0 and 1):
  *   step key -> (r1, DO); r1 -> (r2, mobs); r2 -> (_, spawn)
