@@ -147,15 +147,12 @@ export function generateWorld(
   const base = e * MAP_CELLS;
   const centre = (N >> 1) * N + (N >> 1);
   // Every stage of the original is a per-cell select applied in order, so one pass per cell
-  // decides the terrain. Ores and trees need a uniform draw per candidate cell: the pass lists
-  // the candidates (row-major) and the draws are made afterwards, two threefry blocks at a time.
-  // Lava overrides ores and trees, so lava cells draw nothing (draws are pure functions of the
-  // key and the cell, so skipping one changes no other).
-  // (`0 + exact...` keeps these variables unboxed doubles in optimised code: a call result would
-  // otherwise make them tagged and allocate a heap number per cell.)
-  // Each field's double value decides a threshold unless it lies within the field's error
-  // margin of it (margins are infinite in the reference mode, so every cell takes the exact path;
-  // the double values are always finite, so the comparisons hold).
+  // decides the terrain. Each field's double value decides a threshold unless it lies within the
+  // field's error margin of it; then the exact float32 value does (margins are infinite in the
+  // reference mode; `0 + exact...` keeps the values unboxed doubles in optimised code).
+  // Ores and trees need a uniform draw per candidate cell: the pass lists the candidates
+  // (row-major) and the draws follow in batches. Lava overrides both, so lava cells draw nothing
+  // (a draw is a pure function of key and cell, so skipping one changes no other).
   const wA = waterField.approx, wMn = waterField.mn, wInv = waterField.inv;
   const mA = mountainField.approx, mMn = mountainField.mn, mInv = mountainField.inv;
   const pA = pathField.approx, pMn = pathField.mn, pInv = pathField.inv;
