@@ -35,5 +35,9 @@ export {
 export { stepFullEnv } from "./full/step.ts";
 export { FullState } from "./full/state.ts";
 export { resetFullEnv } from "./full/reset.ts";
-export { FULL_OBS_SIZE as CRAFTAX_FULL_OBS_SIZE, writeFullObservation } from "./full/observation.ts";
-export { type FullWorld, generateFullWorld } from "./full/worldgen.ts";
+export {
+  FULL_OBS_SIZE as CRAFTAX_FULL_OBS_SIZE,
+  FullObservationWriter,
+  writeFullObservation,
+} from "./full/observation.ts";
+export { type FullWorld, generateFullWorld, newFullWorld } from "./full/worldgen.ts";
