@@ -440,6 +440,26 @@ export function searchsortedLeft(a: ArrayLike<number>, v: number): number {
 }
 
 /**
+ * Scalar `choice(key, n, p=p)` when p is `mask / mask.sum()` in float32, i.e. f(1 / count) on the
+ * `count` masked entries and 0 elsewhere: the float32 running sum only grows on masked entries, so
+ * the searchsorted index is the k-th of them (returned, 0-based) whose running sum first reaches
+ * r = total * (1 - u). Callers keep a row-major list of the masked entries and take entry k;
+ * count must be positive (with none, p is 0/0 and `choiceP` decides).
+ */
+export function choiceAmongMasked(k0: number, k1: number, count: number): number {
+  const p = Math.fround(1 / count);
+  let total = 0;
+  for (let i = 0; i < count; i++) total = Math.fround(total + p);
+  const r = Math.fround(total * Math.fround(1 - uniformScalar(k0, k1)));
+  let acc = 0;
+  for (let i = 0; i < count; i++) {
+    acc = Math.fround(acc + p);
+    if (acc >= r) return i;
+  }
+  return count - 1;
+}
+
+/**
  * `jax.random.choice(key, n, shape=(count,), p=p)` (with replacement): returns indices.
  * r = cumsum(p)[-1] * (1 - u), index = searchsorted_left(cumsum(p), r), all in float32.
  */

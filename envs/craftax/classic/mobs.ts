@@ -8,7 +8,7 @@
  * @module
  */
 
-import { splitChild, TF_OUT, uniformScalar } from "../jax_random.ts";
+import { choiceAmongMasked, splitChild, TF_OUT, uniformScalar } from "../jax_random.ts";
 import { KEY_SKELETON, KEY_SPAWN, KEY_ZOMBIE, WORD_MOVE, WORD_SPAWN_ROLL } from "./step_keys.ts";
 import {
   Achievement as A,
@@ -217,21 +217,9 @@ export function updateMobs(s: ClassicState, e: number, keys: Int32Array, o: numb
 /** Scratch list of valid spawn cells (row-major order) for the current draw. */
 const spawnCells = new Int32Array(MAP_CELLS);
 
-/**
- * `choice(arange(4096), p=valid/count)`: the float32 cumulative sum only grows on valid cells,
- * so the first cell whose running sum reaches r = total * (1 - u) is found among the valid ones.
- */
+/** `choice(arange(4096), p=valid/count)` over the `count` listed valid cells. */
 function pickSpawnCell(count: number, k0: number, k1: number): number {
-  const p = f(1 / count);
-  let total = 0;
-  for (let i = 0; i < count; i++) total = f(total + p);
-  const r = f(total * f(1 - uniformScalar(k0, k1)));
-  let acc = 0;
-  for (let i = 0; i < count; i++) {
-    acc = f(acc + p);
-    if (acc >= r) return spawnCells[i];
-  }
-  return spawnCells[count - 1];
+  return spawnCells[choiceAmongMasked(k0, k1, count)];
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TF_OUT2, tfBlock2, uniformAt, uniformMantissas } from "../jax_random.ts";
+import { choiceAmongMasked, TF_OUT2, tfBlock2, uniformMantissas } from "../jax_random.ts";
 import {
   Block,
   COW0,
@@ -211,18 +211,8 @@ export function generateWorld(
   // the stone list is still in row-major order (the centre is grass now).
   let stones = 0;
   for (let k = 0; k < nStone; k++) if (stoneCells[k] !== centre) stoneCells[stones++] = stoneCells[k];
-  const pv = f(1 / stones);
-  let total = 0;
-  for (let k = 0; k < stones; k++) total = f(total + pv);
-  const rr = f(total * f(1 - uniformAt(keys[18], keys[19], 0)));
-  let acc = 0, idx = 0;
-  for (let k = 0; k < stones; k++) {
-    acc = f(acc + pv);
-    if (acc >= rr) {
-      idx = stoneCells[k];
-      break;
-    }
-  }
+  // (no stone: p = 0/0 and the search lands on cell 0)
+  const idx = stones > 0 ? stoneCells[choiceAmongMasked(keys[18], keys[19], stones)] : 0;
   map[base + idx] = Block.DIAMOND;
 
   resetPlayerAndMobs(s, e, jitted);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TF_OUT2, tfBlock2, uniformScalar } from "../jax_random.ts";
+import { choiceAmongMasked, TF_OUT2, tfBlock2, uniformScalar } from "../jax_random.ts";
 import { fma32 } from "../classic/f32math.ts";
 import { FULL_MAP_CELLS, FULL_MAP_SIZE, FullBlock as B, NUM_LEVELS } from "./constants.ts";
 import { FLOOR_MOB_TYPE, FLOOR_SPAWN_CHANCE, MOB_HEALTH, MONSTERS_KILLED_TO_CLEAR_LEVEL } from "./rules.ts";
@@ -19,18 +19,9 @@ const N = FULL_MAP_SIZE, CELLS = FULL_MAP_CELLS, M = FULL_MOB_SLOTS;
 const spawnCells = new Int32Array(FULL_MAP_CELLS);
 const spawnKeys = new Int32Array(12);
 
-/** `choice(p=valid/count)` over the first `count` candidate cells, with float32 cumulative sums. */
+/** `choice(p=valid/count)` over the first `count` candidate cells. */
 function pickSpawnCell(count: number, k0: number, k1: number): number {
-  const p = f(1 / count);
-  let total = 0;
-  for (let i = 0; i < count; i++) total = f(total + p);
-  const r = f(total * f(1 - uniformScalar(k0, k1)));
-  let acc = 0;
-  for (let i = 0; i < count; i++) {
-    acc = f(acc + p);
-    if (acc >= r) return spawnCells[i];
-  }
-  return spawnCells[count - 1];
+  return spawnCells[choiceAmongMasked(k0, k1, count)];
 }
 
 /** Candidate cells (row-major) by squared distance window (lo, hi] and block predicate. */

@@ -9,6 +9,7 @@
 
 import {
   bits32At,
+  choiceAmongMasked,
   choiceP,
   type Key,
   permutation,
@@ -134,16 +135,7 @@ function choiceAmongListed(
     const r = f(count * f(1 - u));
     return listed[Math.min(count, Math.max(1, Math.ceil(r))) - 1];
   }
-  const pv = f(1 / count);
-  let total = 0;
-  for (let k = 0; k < count; k++) total = f(total + pv);
-  const r = f(total * f(1 - u));
-  let acc = 0;
-  for (let k = 0; k < count; k++) {
-    acc = f(acc + pv);
-    if (acc >= r) return listed[k];
-  }
-  return listed[count - 1];
+  return listed[choiceAmongMasked(key[0], key[1], count)];
 }
 
 // Noise fields of a smooth floor, evaluated in double precision with exact float32 values near the
