@@ -25,8 +25,8 @@ async function main(): Promise<void> {
     Deno.stdout.writeSync(enc.encode(`\x1b[2J\x1b[H${frame}\n\n${msg}\n${ACTION_MAP_NOTE}\n`));
   };
   if (!Deno.stdin.isTerminal()) {
-    console.error("play.ts needs an interactive terminal");
-    return;
+    console.error("play.ts needs an interactive terminal (run it directly, not with piped input)");
+    Deno.exit(1);
   }
   Deno.stdin.setRaw(true);
   let total = 0;
