@@ -418,13 +418,17 @@ export class CpuBackend implements Backend {
 
   adamStep(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamOptions): void {
     const p = f32(param), g = f32(grad), mv = f32(m), vv = f32(v);
-    const c1 = 1 - o.beta1 ** o.step, c2 = 1 - o.beta2 ** o.step;
+    const { beta1, beta2, eps, lr, weightDecay } = o;
+    const c1 = 1 - beta1 ** o.step, c2 = 1 - beta2 ** o.step;
     const floor = o.floor ?? -Infinity;
     for (let i = 0; i < p.length; i++) {
-      mv[i] = o.beta1 * mv[i] + (1 - o.beta1) * g[i];
-      vv[i] = o.beta2 * vv[i] + (1 - o.beta2) * g[i] * g[i];
-      const update = mv[i] / c1 / (Math.sqrt(vv[i] / c2) + o.eps) + o.weightDecay * p[i];
-      const next = p[i] - o.lr * update;
+      const gi = g[i];
+      // Rounded as the stored float32 moments are (the value of `a[i] = x` would be the unrounded x).
+      const mi = Math.fround(beta1 * mv[i] + (1 - beta1) * gi);
+      const vi = Math.fround(beta2 * vv[i] + (1 - beta2) * gi * gi);
+      mv[i] = mi, vv[i] = vi;
+      const update = mi / c1 / (Math.sqrt(vi / c2) + eps) + weightDecay * p[i];
+      const next = p[i] - lr * update;
       p[i] = next < floor ? floor : next;
     }
   }
