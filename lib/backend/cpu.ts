@@ -220,10 +220,30 @@ export class CpuBackend implements Backend {
     return this.#map(x, (v) => (v < lo ? lo : v > hi ? hi : v));
   }
   activation(act: Activation, x: Tensor): Storage {
-    return this.#map(x, (v) => activate(act, v));
+    const src = f32(x), out = newF32(src.length), n = src.length;
+    // The hot activations get their own loops (same expressions as `activate`).
+    if (act.kind === "sigmoid") {
+      const w = act.width ?? 2;
+      for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp((-2 * src[i]) / w));
+    } else if (act.kind === "relu") {
+      for (let i = 0; i < n; i++) out[i] = src[i] > 0 ? src[i] : 0;
+    } else {
+      for (let i = 0; i < n; i++) out[i] = activate(act, src[i]);
+    }
+    return new CpuStorage(out);
   }
   activationGrad(act: Activation, z: Tensor): Storage {
-    return this.#map(z, (v) => activateGrad(act, v));
+    const src = f32(z), out = newF32(src.length), n = src.length;
+    if (act.kind === "sigmoid") {
+      const u0 = act.width ?? 2;
+      for (let i = 0; i < n; i++) {
+        const s = 1 / (1 + Math.exp((-2 * src[i]) / u0));
+        out[i] = (2 / u0) * s * (1 - s);
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[i] = activateGrad(act, src[i]);
+    }
+    return new CpuStorage(out);
   }
   #map(x: Tensor, fn: (v: number) => number): Storage {
     const src = f32(x), out = newF32(src.length);
