@@ -1,9 +1,10 @@
 /**
  * Mob dynamics: movement, attacks, arrows, despawning (`update_mobs`) and spawning
- * (`spawn_mobs`). Every slot, live or dead, consumes its random draws in the original's order;
- * dead slots keep moving too, because their stale positions are observable through the
- * resurrection and renderer quirks. Draws are computed lazily: a key is only expanded when its
- * value can change the outcome, which leaves the state bit-identical to drawing everything.
+ * (`spawn_mobs`). Every slot, live or dead, has its random draws in the original's order; dead
+ * slots keep moving too, because their stale positions are observable through the resurrection
+ * and renderer quirks. Keys come from the step's schedule (step_keys.ts), which also holds the
+ * draws every step needs (random moves, spawn rolls); the others are computed lazily, only when
+ * their value can change the outcome, which leaves the state bit-identical to drawing everything.
  *
  * @module
  */
