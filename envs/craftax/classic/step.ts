@@ -27,12 +27,13 @@ function countAchievements(s: ClassicState, e: number): number {
   return n;
 }
 
+const singleTable = new Int32Array(KEY_WORDS);
+
 /** Steps env `e` with `action` and the step key (k0, k1); fills `stepResult`. */
 export function stepEnv(s: ClassicState, e: number, action: number, k0: number, k1: number): void {
   deriveStepKeys(k0, k1, k0, k1, singleTable, 0, 0);
   stepWithKeys(s, e, action, singleTable, 0);
 }
-const singleTable = new Int32Array(KEY_WORDS);
 
 /**
  * Steps env `e` with `action`, reading its random keys from a key schedule (`keys`, this env's
