@@ -52,6 +52,7 @@ export {
   TrainingDivergedError,
 } from "./lib/train/run.ts";
 export { postHoc } from "./lib/train/posthoc.ts";
+export { attributeDataset, attributeErrors, type ErrorAttribution } from "./lib/train/attribution.ts";
 export { type Dataset, loadDataset } from "./lib/train/data.ts";
 export { type ClassificationConfig, loadClassificationConfig } from "./lib/experiment/config.ts";
 export { runExperiment } from "./lib/experiment/runner.ts";

@@ -35,6 +35,12 @@ Deno.test("proposed ED learns MNIST: >= 85% test accuracy after two epochs on 10
   // Dale's principle and the post-hoc measures are recorded: E/I ratios are finite and positive.
   assert.ok(Number(rows[0].ei_ratio_l1) > 0 && Number.isFinite(Number(rows[0].ei_ratio_l1)));
   assert.ok(Number(rows[0].floor_np_l1) >= 0 && Number(rows[0].floor_np_l1) <= 1);
+  // The final test errors are attributed to the two streams, and they are the run's errors.
+  const a = result.attribution!;
+  assert.equal(a.examples, 2000);
+  assert.equal(a.amplified + a.suppressed, a.errors);
+  assert.ok(Math.abs(a.errors / a.examples - (1 - result.finalTestAccuracy)) < 0.005, `${a.errors} errors`);
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(join(dir, "t", "attribution.json"))), a);
 });
 
 Deno.test("a killed run resumes from its checkpoint to the same numbers", async () => {

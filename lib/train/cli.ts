@@ -26,6 +26,14 @@ if (import.meta.main) {
       `final test accuracy ${acc}% (${config.variant}, ${config.dataset.name}, ${result.backend}); ` +
         `metrics in ${result.dir}/metrics.csv`,
     );
+    const a = result.attribution;
+    if (a && a.errors > 0) {
+      const pct = (k: number) => `${(100 * k / a.errors).toFixed(1)}%`;
+      console.log(
+        `test errors ${a.errors}: ${pct(a.amplified)} wrong class amplified (excitatory stream), ` +
+          `${pct(a.suppressed)} true class suppressed (inhibitory stream); ${result.dir}/attribution.json`,
+      );
+    }
   } catch (e) {
     console.error(`error: ${(e as Error).message}`);
     Deno.exit(1);

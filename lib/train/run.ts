@@ -18,6 +18,7 @@ import { readSafetensors, type SafeTensorInput, writeSafetensors } from "../io/s
 import type { ClassificationConfig } from "../experiment/config.ts";
 import { Classifier } from "./classifier.ts";
 import { postHoc } from "./posthoc.ts";
+import { attributeDataset, type ErrorAttribution } from "./attribution.ts";
 import { type RuleSettings, variantSettings } from "./variants.ts";
 import { type Dataset, loadDataset } from "./data.ts";
 import { learningRateScale } from "./schedule.ts";
@@ -42,6 +43,12 @@ export interface RunResult {
   epochs: EpochRecord[];
   finalTestAccuracy: number;
   backend: string;
+  /**
+   * E/I attribution of the final network's test errors (also written to attribution.json); null when
+   * the output layer is single-stream or the run stopped before its last epoch (resuming a finished run
+   * computes it from the checkpoint).
+   */
+  attribution: ErrorAttribution | null;
 }
 
 export interface RunOptions {
@@ -78,6 +85,7 @@ export function settingsFor(config: ClassificationConfig): RuleSettings {
 
 const CHECKPOINT = "checkpoint.safetensors";
 const METRICS = "metrics.csv";
+const ATTRIBUTION = "attribution.json";
 
 export async function runClassification(
   config: ClassificationConfig,
@@ -127,8 +135,17 @@ export async function runClassification(
         await saveCheckpoint(join(dir, CHECKPOINT), clf, epoch);
       }
     }
-    const finalTestAccuracy = epochs.length ? epochs[epochs.length - 1].testAccuracy : NaN;
-    return { dir, config, epochs, finalTestAccuracy, backend: backend.deviceName };
+    // (Resuming a finished run trains nothing: its accuracy comes from the restored checkpoint.)
+    const finalTestAccuracy = epochs.length
+      ? epochs[epochs.length - 1].testAccuracy
+      : await clf.evaluate(data.testImages, data.testLabels);
+    // Where the final network's test errors come from (dual-stream output layers only).
+    let attribution: ErrorAttribution | null = null;
+    if (last === config.epochs && clf.net.layers[clf.net.layers.length - 1].dualStream) {
+      attribution = await attributeDataset(clf.net, data.testImages, data.testLabels, data.inputs);
+      await writeFileAtomic(join(dir, ATTRIBUTION), JSON.stringify(attribution, null, 2) + "\n");
+    }
+    return { dir, config, epochs, finalTestAccuracy, backend: backend.deviceName, attribution };
   } finally {
     clf.dispose();
     if (!options.backend) backend.dispose();
