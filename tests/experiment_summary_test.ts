@@ -117,3 +117,19 @@ Deno.test("summary: writes summary.md, summary.csv and SVG plots", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("summary: the errors-amplified column appears when runs carry an attribution", () => {
+  const plain = summaryMarkdownTable(summarize([{ variant: "proposed", seed: 0, finalTestAcc: 0.9 }]));
+  assert.ok(!plain.includes("errors amplified"), "no attribution, no column");
+  const rows = summarize([
+    { variant: "proposed", seed: 0, finalTestAcc: 0.97, amplifiedShare: 0.6 },
+    { variant: "proposed", seed: 1, finalTestAcc: 0.96, amplifiedShare: 0.7 },
+    { variant: "dfa", seed: 0, finalTestAcc: 0.98 },
+  ]);
+  assert.ok(Math.abs(rows[0].amplified - 0.65) < 1e-12);
+  assert.ok(Number.isNaN(rows[1].amplified));
+  const md = summaryMarkdownTable(rows);
+  assert.match(md, /\| variant \| seeds \| test accuracy \(%\) \| .* \| errors amplified \(%\) \|/);
+  assert.match(md, /\| proposed \| 2 \| 96\.50 ± 0\.71 \| — \| — \| 65\.0 ± 7\.1 \|/);
+  assert.match(md, /\| dfa \| 1 \| 98\.00 \| \+1\.50 \| n\/a \| n\/a \|/);
+});

@@ -120,6 +120,14 @@ async function readFinished(dir: string, epochs: number): Promise<Record<string,
   });
 }
 
+/** The amplified share of a run's test errors from its attribution.json (undefined without one). */
+async function readAmplifiedShare(dir: string): Promise<number | undefined> {
+  const text = await Deno.readTextFile(join(dir, "attribution.json")).catch(() => null);
+  if (text === null) return undefined;
+  const a = JSON.parse(text) as { errors: number; amplified: number };
+  return a.errors > 0 ? a.amplified / a.errors : undefined;
+}
+
 export interface ExperimentOptions {
   /** Run only these variants (a subset of the file's). */
   only?: string[];
@@ -168,7 +176,13 @@ export async function runExperiment(file: string, options: ExperimentOptions = {
         perEpoch = (await readFinished(dir, config.epochs)) ?? result.epochs.map(perEpochRow);
       }
       const last = perEpoch[perEpoch.length - 1];
-      records.push({ variant: config.variant, seed: config.seed, finalTestAcc: last.testAccuracy, perEpoch });
+      records.push({
+        variant: config.variant,
+        seed: config.seed,
+        finalTestAcc: last.testAccuracy,
+        perEpoch,
+        amplifiedShare: await readAmplifiedShare(dir),
+      });
     }
   } finally {
     backend.dispose();

@@ -22,6 +22,11 @@ export interface RunRecord {
   finalTestAcc: number;
   /** Per-epoch metrics, e.g. { epoch: 1, testAccuracy: 0.91, trainLoss: 0.3, eiRatio_0: 2.1 }. */
   perEpoch?: Record<string, number>[];
+  /**
+   * Share of the final test errors the excitatory stream caused (a wrong class amplified rather than the
+   * true class suppressed; lib/train/attribution.ts), when known.
+   */
+  amplifiedShare?: number;
 }
 
 export interface VariantSummary {
@@ -37,6 +42,9 @@ export interface VariantSummary {
   t: number;
   df: number;
   p: number;
+  /** Mean and sample std of the runs' amplified error share (NaN when no run has one). */
+  amplified: number;
+  amplifiedStd: number;
 }
 
 /** Groups runs by variant (baseline first, then in order of appearance) and compares each with the baseline. */
@@ -50,6 +58,9 @@ export function summarize(records: readonly RunRecord[], baseline = "proposed"):
   const base = groups.get(baseline)?.map((r) => r.finalTestAcc);
   return [...groups].map(([variant, runs]) => {
     const acc = runs.map((r) => r.finalTestAcc);
+    const shares = runs.map((r) => r.amplifiedShare).filter((v): v is number =>
+      v !== undefined && !Number.isNaN(v)
+    );
     const isBase = variant === baseline;
     const w = base && !isBase ? welchTTest(acc, base) : null;
     return {
@@ -62,6 +73,8 @@ export function summarize(records: readonly RunRecord[], baseline = "proposed"):
       t: w?.t ?? NaN,
       df: w?.df ?? NaN,
       p: w?.p ?? NaN,
+      amplified: shares.length ? mean(shares) : NaN,
+      amplifiedStd: shares.length > 1 ? std(shares) : NaN,
     };
   });
 }
@@ -77,9 +90,12 @@ const pct = (x: number, digits = 2): string => (Number.isNaN(x) ? "n/a" : (x * 1
 
 /** The Markdown table of {@link summarize}'s rows. */
 export function summaryMarkdownTable(rows: readonly VariantSummary[], baseline = "proposed"): string {
+  // The error-attribution column appears when some run has one.
+  const attributed = rows.some((r) => !Number.isNaN(r.amplified));
   const lines = [
-    `| variant | seeds | test accuracy (%) | Δ vs ${baseline} (pp) | Welch p vs ${baseline} |`,
-    "|---|---:|---:|---:|---:|",
+    `| variant | seeds | test accuracy (%) | Δ vs ${baseline} (pp) | Welch p vs ${baseline} |` +
+    (attributed ? " errors amplified (%) |" : ""),
+    "|---|---:|---:|---:|---:|" + (attributed ? "---:|" : ""),
   ];
   for (const r of rows) {
     const acc = r.n > 1 ? `${pct(r.mean)} ± ${pct(r.std)}` : pct(r.mean);
@@ -89,7 +105,10 @@ export function summaryMarkdownTable(rows: readonly VariantSummary[], baseline =
       ? "n/a"
       : `${r.deltaPp >= 0 ? "+" : ""}${r.deltaPp.toFixed(2)}`;
     const p = r.variant === baseline ? "—" : formatP(r.p);
-    lines.push(`| ${r.variant} | ${r.n} | ${acc} | ${delta} | ${p} |`);
+    const amp = Number.isNaN(r.amplifiedStd)
+      ? pct(r.amplified, 1)
+      : `${pct(r.amplified, 1)} ± ${pct(r.amplifiedStd, 1)}`;
+    lines.push(`| ${r.variant} | ${r.n} | ${acc} | ${delta} | ${p} |` + (attributed ? ` ${amp} |` : ""));
   }
   return lines.join("\n");
 }
@@ -196,8 +215,20 @@ export async function writeSummary(
       welch_t: r.t,
       welch_df: r.df,
       welch_p: r.p,
+      mean_amplified_share: r.amplified,
     })),
-    ["variant", "n", "seeds", "mean_test_acc", "std_test_acc", "delta_pp", "welch_t", "welch_df", "welch_p"],
+    [
+      "variant",
+      "n",
+      "seeds",
+      "mean_test_acc",
+      "std_test_acc",
+      "delta_pp",
+      "welch_t",
+      "welch_df",
+      "welch_p",
+      "mean_amplified_share",
+    ],
   );
   await writeFileAtomic(join(outDir, "summary.csv"), csv);
   files.push(join(outDir, "summary.csv"));
@@ -205,7 +236,9 @@ export async function writeSummary(
     `# ${opts.title ?? "Experiment summary"}`,
     "",
     `Final test accuracy over seeds (mean ± sample std). Δ: difference of means against \`${baseline}\` in ` +
-    `percentage points. p: two-sided Welch's t-test against \`${baseline}\`.`,
+    `percentage points. p: two-sided Welch's t-test against \`${baseline}\`. Errors amplified: share of the ` +
+    `final test errors where the excitatory stream pushed the wrong class up more than the inhibitory ` +
+    `stream held the true class down (attribution.json of each run).`,
     "",
     summaryMarkdownTable(rows, baseline),
     "",
