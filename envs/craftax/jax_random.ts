@@ -440,6 +440,22 @@ export function searchsortedLeft(a: ArrayLike<number>, v: number): number {
 }
 
 /**
+ * Scalar `choice(arange(n), p=p)` from the key words (k0, k1), in float32 as the original computes it:
+ * the first index whose running sum of p reaches cumsum[-1] * (1 - u) (0 when that is NaN). Full
+ * Craftax's chest loot, spell books and armour enchanting draw through it.
+ */
+export function choicePScalar(k0: number, k1: number, p: readonly number[]): number {
+  const cum: number[] = [];
+  let acc = 0;
+  for (const x of p) cum.push(acc = Math.fround(acc + x));
+  const total = cum[cum.length - 1];
+  const r = Math.fround(total * Math.fround(1 - uniformScalar(k0, k1)));
+  if (Number.isNaN(r)) return 0;
+  for (let i = 0; i < cum.length; i++) if (cum[i] >= r) return i;
+  return cum.length;
+}
+
+/**
  * Scalar `choice(key, n, p=p)` when p is `mask / mask.sum()` in float32, i.e. f(1 / count) on the
  * `count` masked entries and 0 elsewhere: the float32 running sum only grows on masked entries, so
  * the searchsorted index is the k-th of them (returned, 0-based) whose running sum first reaches

@@ -5,7 +5,15 @@
  * @module
  */
 
-import { randintScalar, splitChild, TF_OUT, TF_OUT2, tfBlock2, uniformScalar } from "../jax_random.ts";
+import {
+  choicePScalar,
+  randintScalar,
+  splitChild,
+  TF_OUT,
+  TF_OUT2,
+  tfBlock2,
+  uniformScalar,
+} from "../jax_random.ts";
 import { FULL_MAP_CELLS, FullBlock as B, NUM_LEVELS } from "./constants.ts";
 import { BOSS_FIGHT_SPAWN_TURNS } from "./reset.ts";
 import { FullAchievement as A } from "./rules.ts";
@@ -23,7 +31,6 @@ import {
 import { dirC, dirR, gatherCell, inBounds } from "./grid.ts";
 import { attackMob, attackResult, dmg, playerDamage } from "./combat.ts";
 import { maxFood } from "./intrinsics.ts";
-import { choiceP } from "./random_choice.ts";
 
 const f = Math.fround;
 const CELLS = FULL_MAP_CELLS, M = FULL_MOB_SLOTS, NA = FULL_NUM_ACHIEVEMENTS;
@@ -50,7 +57,7 @@ function lootChest(s: FullState, e: number, k0: number, k1: number): void {
   const opened = s.chestsOpened[e * NUM_LEVELS + level] === 1;
   if (u(0) < f(0.6)) v[o + I.TORCHES] += ri(1, 4, 8);
   if (u(2) < f(0.6)) {
-    const ore = choiceP(K[6], K[7], ORE_P);
+    const ore = choicePScalar(K[6], K[7], ORE_P);
     if (ore === 0) v[o + I.COAL] += ri(4, 1, 4);
     else if (ore === 1) v[o + I.IRON] += ri(4, 1, 3);
     else if (ore === 2) v[o + I.DIAMOND] += ri(4, 1, 2);
@@ -63,10 +70,10 @@ function lootChest(s: FullState, e: number, k0: number, k1: number): void {
   if (u(10) < f(0.2)) {
     const tool = ri(11, 0, 2);
     if (tool === 0) {
-      const lvl = 1 + choiceP(K[24], K[25], TOOL_P);
+      const lvl = 1 + choicePScalar(K[24], K[25], TOOL_P);
       v[o + I.PICKAXE] = Math.max(lvl, v[o + I.PICKAXE]);
     } else {
-      const lvl = 1 + choiceP(K[26], K[27], TOOL_P);
+      const lvl = 1 + choicePScalar(K[26], K[27], TOOL_P);
       v[o + I.SWORD] = Math.max(lvl, v[o + I.SWORD]);
     }
   }

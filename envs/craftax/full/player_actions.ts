@@ -5,7 +5,7 @@
  * @module
  */
 
-import { splitChild, TF_OUT } from "../jax_random.ts";
+import { choicePScalar, splitChild, TF_OUT } from "../jax_random.ts";
 import { FULL_MAP_CELLS, FullBlock as B, Item, NUM_LEVELS } from "./constants.ts";
 import {
   FullAchievement as A,
@@ -24,7 +24,6 @@ import {
 } from "./state.ts";
 import { canMove, countLive, DC, dirC, dirR, DR, gatherCell } from "./grid.ts";
 import { spawnProjectile } from "./combat.ts";
-import { choiceP } from "./random_choice.ts";
 
 const f = Math.fround;
 const CELLS = FULL_MAP_CELLS, M = FULL_MOB_SLOTS, NA = FULL_NUM_ACHIEVEMENTS;
@@ -110,7 +109,7 @@ export function readBook(s: FullState, e: number, action: number, k0: number, k1
   splitChild(k0, k1, 1);
   const l0 = s.learnedSpells[2 * e] ? 0 : 1, l1 = s.learnedSpells[2 * e + 1] ? 0 : 1;
   const sum = l0 + l1;
-  const idx = choiceP(TF_OUT[0], TF_OUT[1], [f(l0 / sum), f(l1 / sum)]);
+  const idx = choicePScalar(TF_OUT[0], TF_OUT[1], [f(l0 / sum), f(l1 / sum)]);
   s.inventory[e * FULL_NUM_INV + I.BOOKS] -= 1;
   s.learnedSpells[2 * e + idx] = 1;
   s.achievements[e * NA + (idx === 1 ? A.LEARN_ICEBALL : A.LEARN_FIREBALL)] = 1;
@@ -145,7 +144,7 @@ export function enchant(s: FullState, e: number, action: number, k0: number, k1:
         p.push((en === 0 ? 1 : 0) + (unench === 0 && en !== 0 && en !== type ? 1 : 0));
       }
       splitChild(k0, k1, 1);
-      const target = Math.min(3, choiceP(TF_OUT[0], TF_OUT[1], p));
+      const target = Math.min(3, choicePScalar(TF_OUT[0], TF_OUT[1], p));
       s.armourEnchantments[4 * e + target] = type;
       done = true;
       s.achievements[ach + A.ENCHANT_ARMOUR] = 1;
