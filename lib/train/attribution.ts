@@ -79,7 +79,7 @@ export async function attributeDataset(
   inputs: number,
   chunk = 1000,
 ): Promise<ErrorAttribution> {
-  const backend = net.layers[0].params[0].value.backend;
+  const backend = net.backend;
   const parts: ErrorAttribution[] = [];
   for (let start = 0; start < labels.length; start += chunk) {
     const end = Math.min(labels.length, start + chunk);
