@@ -8,10 +8,21 @@ import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Grad, Param } from "../nn/layer.ts";
 
+/** One layer's share of an update: its parameters, their descent directions, its learning-rate scale. */
+export interface ParamGroup {
+  params: Param[];
+  grads: Grad[];
+  /** Multiplies the base rate (per-layer multipliers, schedules). */
+  lrScale: number;
+}
+
 export interface Optimizer {
   readonly kind: "sgd" | "adam";
-  /** Applies one update with the learning rate scaled by `lrScale` (per-layer multipliers, schedules). */
-  step(params: Param[], grads: Grad[], lrScale: number): void;
+  /**
+   * Applies one update to every group. One call is one optimizer step: Adam's bias correction counts
+   * calls, not layers, so all layers of a network must be updated in the same call.
+   */
+  step(groups: ParamGroup[]): void;
   /** Optimizer state tensors of `params` (created if missing), keyed `<param index>.<slot>` for checkpoints. */
   state(params: Param[]): Map<string, Tensor>;
   /** Count of steps taken (Adam's bias correction); restored from checkpoints. */
@@ -39,7 +50,12 @@ export class Sgd implements Optimizer {
   readonly #velocity = new Map<Param, Tensor[]>();
   constructor(readonly config: SgdConfig) {}
 
-  step(params: Param[], grads: Grad[], lrScale: number): void {
+  step(groups: ParamGroup[]): void {
+    for (const { params, grads, lrScale } of groups) this.#stepGroup(params, grads, lrScale);
+    this.steps++;
+  }
+
+  #stepGroup(params: Param[], grads: Grad[], lrScale: number): void {
     const momentum = this.config.momentum ?? 0, wd = this.config.weightDecay ?? 0;
     params.forEach((param, i) => {
       const g = grads[i];
@@ -57,7 +73,6 @@ export class Sgd implements Optimizer {
         floor: param.dalean ? this.config.floor : null,
       });
     });
-    this.steps++;
   }
 
   #slots(param: Param): Tensor[] {
@@ -92,8 +107,12 @@ export class Adam implements Optimizer {
   readonly #moments = new Map<Param, Tensor[]>();
   constructor(readonly config: AdamConfig) {}
 
-  step(params: Param[], grads: Grad[], lrScale: number): void {
+  step(groups: ParamGroup[]): void {
     this.steps++;
+    for (const { params, grads, lrScale } of groups) this.#stepGroup(params, grads, lrScale);
+  }
+
+  #stepGroup(params: Param[], grads: Grad[], lrScale: number): void {
     const wd = this.config.weightDecay ?? 0;
     params.forEach((param, i) => {
       const g = grads[i];

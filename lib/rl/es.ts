@@ -288,16 +288,17 @@ export class EsLearner {
   /** Adam ascent on g: the descent direction handed to the optimizer is −g. */
   #step(g: Float64Array): void {
     let offset = 0;
-    for (const layer of this.net.net.layers) {
+    const groups = this.net.net.layers.map((layer) => {
       const grads: Grad[] = layer.params.map((p) => {
         const part = new Float32Array(p.value.size);
         for (let k = 0; k < part.length; k++) part[k] = -g[offset + k];
         offset += part.length;
         return { tensor: ops.tensor(this.backend, part, p.value.shape), sign: 1 };
       });
-      this.net.optimizer.step(layer.params, grads, 1);
-      grads.forEach((x) => x.tensor.dispose());
-    }
+      return { params: layer.params, grads, lrScale: 1 };
+    });
+    this.net.optimizer.step(groups);
+    groups.forEach((x) => x.grads.forEach((g) => g.tensor.dispose()));
     this.#theta = null;
   }
 

@@ -131,11 +131,13 @@ export class RlNet {
    */
   learn(caches: LayerCache[], signal: Tensor, lrScale = 1): void {
     const drives = this.rule.drives(this.net.layers, caches, { signal, loss: "bce" });
-    this.net.layers.forEach((layer, l) => {
-      const grads = layer.gradients(caches[l], drives[l]);
-      this.optimizer.step(layer.params, grads, lrScale);
-      grads.forEach((g) => g.tensor.dispose());
-    });
+    const groups = this.net.layers.map((layer, l) => ({
+      params: layer.params,
+      grads: layer.gradients(caches[l], drives[l]),
+      lrScale,
+    }));
+    this.optimizer.step(groups);
+    groups.forEach((g) => g.grads.forEach((x) => x.tensor.dispose()));
     drives.forEach(disposeStreams);
     caches.forEach(disposeCache);
   }

@@ -132,11 +132,13 @@ export class Classifier {
     }
     const drives = rule.drives(net.layers, caches, { signal, loss: this.options.settings.loss });
     this.#accumulate(error, output, targets, drives.map((d) => d.p));
-    net.layers.forEach((layer, l) => {
-      const grads = layer.gradients(caches[l], drives[l]);
-      optimizer.step(layer.params, grads, lrScale * this.lrMultipliers[l]);
-      grads.forEach((g) => g.tensor.dispose());
-    });
+    const groups = net.layers.map((layer, l) => ({
+      params: layer.params,
+      grads: layer.gradients(caches[l], drives[l]),
+      lrScale: lrScale * this.lrMultipliers[l],
+    }));
+    optimizer.step(groups);
+    groups.forEach((g) => g.grads.forEach((x) => x.tensor.dispose()));
     drives.forEach(disposeStreams);
     caches.forEach(disposeCache);
     if (signal !== error) signal.dispose();
