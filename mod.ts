@@ -18,7 +18,7 @@
 // Compute core
 export type * from "./lib/backend/backend.ts";
 export { BACKEND_CHOICES, type BackendChoice, createBackend } from "./lib/backend/mod.ts";
-export { CpuBackend } from "./lib/backend/cpu.ts";
+export { CpuBackend } from "./lib/backend/cpu/backend.ts";
 export { createWebGpuBackend } from "./lib/backend/webgpu/mod.ts";
 export { disposeAll, readAll, Tensor } from "./lib/tensor.ts";
 export * as ops from "./lib/ops.ts";

@@ -7,7 +7,7 @@
  *   deno bench -A bench/matmul_bench.ts
  */
 import type { Backend } from "../lib/backend/backend.ts";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { createWebGpuBackend } from "../lib/backend/webgpu/mod.ts";
 import * as ops from "../lib/ops.ts";
 

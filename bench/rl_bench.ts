@@ -8,7 +8,7 @@
  */
 
 import process from "node:process";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { loadRlConfigSync } from "../lib/rl/config.ts";
 import { makeVecEnv } from "../lib/rl/envs.ts";
 import { PpoLearner } from "../lib/rl/ppo.ts";

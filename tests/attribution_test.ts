@@ -1,7 +1,7 @@
 /** E/I attribution of classification errors: the stream terms add up to the output and errors are split right. */
 
 import assert from "node:assert/strict";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import * as ops from "../lib/ops.ts";
 import { disposeCache } from "../lib/nn/layer.ts";
 import { attributeErrors, summarise } from "../lib/train/attribution.ts";

@@ -1,7 +1,7 @@
 // Every op on the webgpu backend (lavapipe in CI) against the cpu reference, on awkward shapes, and the
 // cpu broadcasting fast paths against the general path.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { createWebGpuBackend } from "../lib/backend/webgpu/mod.ts";
 import type { Activation, Backend, BinaryOp, ReduceOp, UnaryOp } from "../lib/backend/backend.ts";
 import * as ops from "../lib/ops.ts";

@@ -1,6 +1,6 @@
 // Accuracy and the post-hoc measures on hand-made inputs.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import * as ops from "../lib/ops.ts";
 import { countCorrect } from "../lib/train/classifier.ts";
 import { postHoc } from "../lib/train/posthoc.ts";

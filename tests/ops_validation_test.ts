@@ -1,6 +1,6 @@
 // Bad input is rejected at the call with the op and the shapes in the message.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import * as ops from "../lib/ops.ts";
 
 const cpu = new CpuBackend();

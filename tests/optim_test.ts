@@ -1,6 +1,6 @@
 // Optimizer bookkeeping: one Adam step per update of the whole network, whatever its depth.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import * as ops from "../lib/ops.ts";
 import { readAll } from "../lib/tensor.ts";
 import { Classifier } from "../lib/train/classifier.ts";

@@ -1,7 +1,7 @@
 // RL YAML configs (lib/rl/config.ts), the train.ts command line and the comparison runner (lib/rl/compare.ts).
 import assert from "assert";
 import { join } from "node:path";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { ConfigError } from "../lib/experiment/schema.ts";
 import { loadRlConfig, parseRlConfig, resolveRlConfig, rlConfigDocs } from "../lib/rl/config.ts";
 import { defaultRlOptions, RL_ENVS } from "../lib/rl/options.ts";

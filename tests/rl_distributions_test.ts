@@ -1,7 +1,7 @@
 // The tanh-normal log-density against numerical integration and the finite-difference derivative of its
 // CDF, and the PPO output error S against finite differences of a host (f64) reference of the loss.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import * as ops from "../lib/ops.ts";
 import { Rng } from "../lib/random.ts";
 import {

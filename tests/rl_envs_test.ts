@@ -1,7 +1,7 @@
 // The VecEnv adapters of lib/rl/envs.ts (locomotion, Craftax-Classic): shapes and types, auto-reset,
 // truncation at the time limit, action validation; and short ED-PPO runs on Ant and Craftax.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { type CraftaxClassicVecEnv, LocomotionVecEnv, makeVecEnv } from "../lib/rl/envs.ts";
 import { CraftaxClassic } from "../envs/craftax/mod.ts";
 import type { VecEnv, VecEnvStep } from "../lib/rl/vec_env.ts";

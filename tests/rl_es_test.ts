@@ -1,6 +1,6 @@
 // OpenAI-ES: centered ranks, antithetic gradient on a quadratic, and CartPole improvement.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { CartPole } from "../envs/classic/cartpole.ts";
 import { centeredRanks, EsLearner } from "../lib/rl/es.ts";
 import { esDefaults } from "../lib/rl/options.ts";

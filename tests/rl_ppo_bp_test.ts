@@ -1,7 +1,7 @@
 // BP-PPO and DFA-PPO on single-stream nets: CartPole within a small budget (a random policy averages about
 // 22), and the deterministic evaluation of the trained policy.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { CartPole } from "../envs/classic/cartpole.ts";
 import { PpoLearner } from "../lib/rl/ppo.ts";
 import { ppoDefaults } from "../lib/rl/options.ts";

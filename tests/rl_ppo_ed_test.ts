@@ -1,7 +1,7 @@
 // ED-PPO: Dalean weights stay non-negative (some reach exactly 0), the non-Dalean variant goes negative,
 // and ED-PPO clearly improves CartPole within a small budget (a random policy averages about 22).
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { CartPole } from "../envs/classic/cartpole.ts";
 import { PpoLearner } from "../lib/rl/ppo.ts";
 import { ppoDefaults } from "../lib/rl/options.ts";

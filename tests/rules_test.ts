@@ -1,7 +1,7 @@
 // The shared weight update is the exact gradient (checked by finite differences through both streams), and
 // ED's drives follow the paper's routing and stream signs.
 import assert from "assert";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import * as ops from "../lib/ops.ts";
 import { Network } from "../lib/nn/network.ts";
 import { Backprop } from "../lib/rules/bp.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { makeClassificationConfig } from "../lib/experiment/config.ts";
 import { runClassification, TrainingDivergedError } from "../lib/train/run.ts";
 import { type Dataset, loadDataset } from "../lib/train/data.ts";
-import { CpuBackend } from "../lib/backend/cpu.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { readCsv } from "../lib/io/csv.ts";
 
 const backend = new CpuBackend();

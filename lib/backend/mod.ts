@@ -4,7 +4,7 @@
  * is how CI runs the WGSL kernels without a GPU.
  */
 import type { Backend } from "./backend.ts";
-import { CpuBackend } from "./cpu.ts";
+import { CpuBackend } from "./cpu/backend.ts";
 import { quietVulkanLoader } from "./webgpu/device.ts";
 
 export const BACKEND_CHOICES = ["auto", "cpu", "webgpu"] as const;

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
-import { activate } from "../backend/cpu.ts";
+import { activate } from "../backend/activation.ts";
 import * as ops from "../ops.ts";
 import { readAll } from "../tensor.ts";
 import { fillNormal, Rng } from "../random.ts";

@@ -1,7 +1,7 @@
 /**
  * The cpu backend: plain typed arrays, the reference every other backend is tested against, and
  * deterministic (same inputs, same bits). Storages live in SharedArrayBuffers so the matrix product can be
- * split across worker threads without copying (see ./cpu/gemm.ts).
+ * split across worker threads without copying (see ./gemm.ts).
  */
 import type {
   Activation,
@@ -17,10 +17,11 @@ import type {
   SgdOptions,
   Storage,
   UnaryOp,
-} from "./backend.ts";
-import type { Tensor } from "../tensor.ts";
-import { fillNormal, fillUniform } from "../random.ts";
-import { cpuThreads, gemm } from "./cpu/gemm.ts";
+} from "../backend.ts";
+import type { Tensor } from "../../tensor.ts";
+import { fillNormal, fillUniform } from "../../random.ts";
+import { cpuThreads, gemm } from "./gemm.ts";
+import { activate, activateGrad } from "../activation.ts";
 
 export class CpuStorage implements Storage {
   constructor(readonly data: Float32Array | Int32Array) {}
@@ -37,49 +38,6 @@ function sharedArray(size: number, dtype: DType): Float32Array | Int32Array {
 const f32 = (t: Tensor): Float32Array => (t.storage as CpuStorage).data as Float32Array;
 const i32 = (t: Tensor): Int32Array => (t.storage as CpuStorage).data as Int32Array;
 const newF32 = (size: number) => sharedArray(size, "f32") as Float32Array;
-
-/** φ(z) for each activation kind. */
-export function activate(act: Activation, z: number): number {
-  switch (act.kind) {
-    case "identity":
-      return z;
-    case "sigmoid":
-      return 1 / (1 + Math.exp((-2 * z) / (act.width ?? 2)));
-    case "relu":
-      return z > 0 ? z : 0;
-    case "tanh":
-      return Math.tanh(z);
-    case "silu":
-      return z / (1 + Math.exp(-z));
-    case "softplus":
-      return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-  }
-}
-
-/** φ'(z) for each activation kind; the width-scaled sigmoid keeps its 2/u0 factor. */
-export function activateGrad(act: Activation, z: number): number {
-  switch (act.kind) {
-    case "identity":
-      return 1;
-    case "sigmoid": {
-      const u0 = act.width ?? 2;
-      const s = 1 / (1 + Math.exp((-2 * z) / u0));
-      return (2 / u0) * s * (1 - s);
-    }
-    case "relu":
-      return z > 0 ? 1 : 0;
-    case "tanh": {
-      const t = Math.tanh(z);
-      return 1 - t * t;
-    }
-    case "silu": {
-      const s = 1 / (1 + Math.exp(-z));
-      return s * (1 + z * (1 - s));
-    }
-    case "softplus":
-      return 1 / (1 + Math.exp(-z));
-  }
-}
 
 const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
