@@ -1,12 +1,11 @@
 /**
- * Full Craftax step against the golden full traces (JAX Craftax v1.6.1): every observation
- * (8268 floats), reward and done of 1000 steps, auto-resets included, must match exactly. On a
+ * Full Craftax step against the golden full traces (JAX Craftax v1.6.1, tests/fixtures/craftax): every
+ * observation (8268 floats), reward and done of 1000 steps, auto-resets included, must match exactly. On a
  * mismatch the test reports the first diverging step and the differing observation elements.
  * Also: the batched API's bad-input errors and a few rules the random-action traces never reach.
  */
 
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
 import { CraftaxFull } from "../envs/craftax/full/env.ts";
 import {
   FULL_MAP_CELLS,
@@ -18,8 +17,7 @@ import {
 import { FULL_OBS_MAP_SIZE, FULL_OBS_SIZE } from "../envs/craftax/full/observation.ts";
 import { FullAchievement, FullAction } from "../envs/craftax/full/rules.ts";
 import { FULL_NUM_ACHIEVEMENTS, FULL_NUM_INV, FullInv, type FullState } from "../envs/craftax/full/state.ts";
-
-const TRACE_DIR = new URL("../../shared/data/craftax-traces/", import.meta.url);
+import { readJsonFixture } from "./fixture_util.ts";
 
 interface FullTrace {
   obs_size: number;
@@ -30,14 +28,9 @@ interface FullTrace {
   obs: [number[], number[]][];
 }
 
-function load(seed: number): FullTrace | null {
-  try {
-    return JSON.parse(
-      new TextDecoder().decode(gunzipSync(Deno.readFileSync(new URL(`full_seed${seed}.json.gz`, TRACE_DIR)))),
-    );
-  } catch {
-    return null;
-  }
+/** The golden trace of `seed`; a missing file fails the calling test. */
+function load(seed: number): FullTrace {
+  return readJsonFixture<FullTrace>(`craftax/full_seed${seed}.json.gz`);
 }
 
 function dense(sparse: [number[], number[]]): Float32Array {
@@ -64,12 +57,10 @@ function firstDiffs(a: Float32Array, b: Float32Array, max = 8): string[] {
 }
 
 for (const seed of [0, 1, 2, 3]) {
-  const trace = load(seed);
   Deno.test({
     name: `craftax full trace seed ${seed}: 1000 steps (obs, reward, done) match`,
-    ignore: trace === null,
     fn() {
-      const t = trace!;
+      const t = load(seed);
       assert.equal(t.obs_size, FULL_OBS_SIZE);
       const env = new CraftaxFull();
       const obs0 = env.reset(seed, 1);

@@ -1,11 +1,9 @@
 /**
- * Full Craftax reset against the golden full traces (JAX Craftax v1.6.1): all nine generated
- * 48x48 floors and the reset observation (8268 floats) must match exactly. (The full game's
- * step is not ported yet.)
+ * Full Craftax reset against the golden full traces (JAX Craftax v1.6.1, tests/fixtures/craftax): all
+ * nine generated 48x48 floors and the reset observation (8268 floats) must match exactly.
  */
 
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
 import { prngKey, split } from "../envs/craftax/jax_random.ts";
 import { generateFullWorld } from "../envs/craftax/full/worldgen.ts";
 import {
@@ -18,8 +16,7 @@ import {
 import { FullState } from "../envs/craftax/full/state.ts";
 import { resetFullEnv } from "../envs/craftax/full/reset.ts";
 import { FULL_OBS_SIZE, writeFullObservation } from "../envs/craftax/full/observation.ts";
-
-const TRACE_DIR = new URL("../../shared/data/craftax-traces/", import.meta.url);
+import { readJsonFixture } from "./fixture_util.ts";
 
 interface FullTrace {
   map: number[][][];
@@ -28,22 +25,16 @@ interface FullTrace {
   obs0: [number[], number[]];
 }
 
-function load(seed: number): FullTrace | null {
-  try {
-    return JSON.parse(
-      new TextDecoder().decode(gunzipSync(Deno.readFileSync(new URL(`full_seed${seed}.json.gz`, TRACE_DIR)))),
-    );
-  } catch {
-    return null;
-  }
+/** The golden trace of `seed`; a missing file fails the calling test. */
+function load(seed: number): FullTrace {
+  return readJsonFixture<FullTrace>(`craftax/full_seed${seed}.json.gz`);
 }
 
 for (const seed of [0, 1, 2, 3]) {
-  const trace = load(seed);
   Deno.test({
     name: `craftax full trace seed ${seed}: nine generated floors match`,
-    ignore: trace === null,
     fn() {
+      const trace = load(seed);
       // Harness: key, k = split(PRNGKey(seed)); reset_env(k) splits once more before generate_world.
       const [, k] = split(prngKey(seed));
       const [, worldKey] = split(k);
@@ -52,28 +43,28 @@ for (const seed of [0, 1, 2, 3]) {
         let diff = 0;
         for (let r = 0; r < FULL_MAP_SIZE; r++) {
           for (let c = 0; c < FULL_MAP_SIZE; c++) {
-            if (w.map[l * FULL_MAP_CELLS + r * FULL_MAP_SIZE + c] !== trace!.map[l][r][c]) diff++;
+            if (w.map[l * FULL_MAP_CELLS + r * FULL_MAP_SIZE + c] !== trace.map[l][r][c]) diff++;
           }
         }
         assert.equal(diff, 0, `floor ${l}: ${diff} cells differ`);
       }
-      assert.deepEqual(trace!.player_position, [24, 24]);
+      assert.deepEqual(trace.player_position, [24, 24]);
     },
   });
 
   Deno.test({
     name: `craftax full trace seed ${seed}: reset observation matches`,
-    ignore: trace === null,
     fn() {
+      const trace = load(seed);
       const [, k] = split(prngKey(seed));
       const [, worldKey] = split(k);
       const s = new FullState(1);
       resetFullEnv(s, 0, worldKey);
       const obs = new Float32Array(FULL_OBS_SIZE);
       writeFullObservation(s, 0, obs, 0);
-      assert.equal(trace!.obs_size, FULL_OBS_SIZE);
+      assert.equal(trace.obs_size, FULL_OBS_SIZE);
       const ref = new Float32Array(FULL_OBS_SIZE);
-      trace!.obs0[0].forEach((idx, j) => ref[idx] = trace!.obs0[1][j]);
+      trace.obs0[0].forEach((idx, j) => ref[idx] = trace.obs0[1][j]);
       let first = -1;
       for (let i = 0; i < FULL_OBS_SIZE && first < 0; i++) if (obs[i] !== ref[i]) first = i;
       assert.equal(first, -1, `observation element ${first} differs`);

@@ -1,19 +1,18 @@
 /**
  * Replays the golden Craftax-Classic traces recorded from JAX Craftax v1.6.1
- * (../shared/data/craftax-traces): the generated world, the player's start, the reset
+ * (tests/fixtures/craftax): the generated world, the player's start, the reset
  * observation and every observation, reward and done of 1000 auto-reset steps must match
  * exactly (float32 bit equality).
  */
 
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
 import { prngKey, split } from "../envs/craftax/jax_random.ts";
 import { CraftaxClassic } from "../envs/craftax/classic/env.ts";
 import { ClassicState } from "../envs/craftax/classic/state.ts";
 import { generateWorld } from "../envs/craftax/classic/worldgen.ts";
 import { MAP_SIZE, OBS_SIZE } from "../envs/craftax/classic/constants.ts";
+import { readJsonFixture } from "./fixture_util.ts";
 
-const TRACE_DIR = new URL("../../shared/data/craftax-traces/", import.meta.url);
 const SEEDS = [0, 1, 2, 3, 4, 5];
 
 interface Trace {
@@ -29,21 +28,17 @@ interface Trace {
   episodes_done: number;
 }
 
-function loadTrace(seed: number): Trace | null {
-  try {
-    const bytes = Deno.readFileSync(new URL(`classic_seed${seed}.json.gz`, TRACE_DIR));
-    return JSON.parse(new TextDecoder().decode(gunzipSync(bytes)));
-  } catch {
-    return null;
-  }
-}
-
 const traces = new Map<number, Trace>();
-for (const seed of SEEDS) {
-  const t = loadTrace(seed);
-  if (t) traces.set(seed, t);
+
+/** The trace of `seed`, read once; a missing file fails the calling test. */
+function trace(seed: number): Trace {
+  let t = traces.get(seed);
+  if (!t) {
+    t = readJsonFixture<Trace>(`craftax/classic_seed${seed}.json.gz`);
+    traces.set(seed, t);
+  }
+  return t;
 }
-const missing = traces.size !== SEEDS.length;
 
 function dense(sparse: [number[], number[]]): Float32Array {
   const out = new Float32Array(OBS_SIZE);
@@ -60,9 +55,8 @@ function firstDiff(a: Float32Array, b: Float32Array, offset = 0): number {
 for (const seed of SEEDS) {
   Deno.test({
     name: `craftax classic trace seed ${seed}: world generation`,
-    ignore: missing,
     fn() {
-      const tr = traces.get(seed)!;
+      const tr = trace(seed);
       assert.equal(tr.obs_size, OBS_SIZE);
       const [, k] = split(prngKey(seed));
       const s = new ClassicState(1);
@@ -78,9 +72,8 @@ for (const seed of SEEDS) {
 
   Deno.test({
     name: `craftax classic trace seed ${seed}: 1000 steps (obs, reward, done)`,
-    ignore: missing,
     fn() {
-      const tr = traces.get(seed)!;
+      const tr = trace(seed);
       const env = new CraftaxClassic();
       const obs0 = env.reset(seed, 1);
       assert.equal(firstDiff(obs0, dense(tr.obs0)), -1, "reset observation differs");
@@ -102,20 +95,19 @@ for (const seed of SEEDS) {
 
 Deno.test({
   name: "craftax classic traces: one batched env per seed reproduces all traces in lockstep",
-  ignore: missing,
   fn() {
     const n = SEEDS.length;
     const env = new CraftaxClassic();
     const obs0 = env.reset(0, n);
     for (let e = 0; e < n; e++) {
-      assert.equal(firstDiff(obs0, dense(traces.get(e)!.obs0), e * OBS_SIZE), -1, `env ${e} reset obs`);
+      assert.equal(firstDiff(obs0, dense(trace(e).obs0), e * OBS_SIZE), -1, `env ${e} reset obs`);
     }
     const actions = new Int32Array(n);
     for (let t = 0; t < 1000; t++) {
-      for (let e = 0; e < n; e++) actions[e] = traces.get(e)!.actions[t];
+      for (let e = 0; e < n; e++) actions[e] = trace(e).actions[t];
       const res = env.step(actions);
       for (let e = 0; e < n; e++) {
-        const tr = traces.get(e)!;
+        const tr = trace(e);
         assert.equal(res.rewards[e], Math.fround(tr.rewards[t]), `env ${e} reward at ${t}`);
         assert.equal(res.dones[e] === 1, tr.dones[t], `env ${e} done at ${t}`);
         assert.equal(firstDiff(res.obs, dense(tr.obs[t]), e * OBS_SIZE), -1, `env ${e} obs at ${t}`);
