@@ -1,6 +1,7 @@
 /**
  * Ant environment throughput: our engine (1 env and 2048 batched envs, one core) versus MuJoCo's WASM build
- * stepping Brax's ant.xml. One env step = 5 physics substeps (dt 0.05 s) for both.
+ * stepping the same model (the project's ant.xml, which MuJoCo compiles to Brax's ant). One env step = 5
+ * physics substeps (dt 0.05 s) for both.
  *
  *   deno bench -A bench/locomotion_bench.ts
  *
@@ -37,13 +38,13 @@ const batchActs = [randomActions(BATCH * 8, 7), randomActions(BATCH * 8, 8)];
 let batchT = 0;
 const stepBatch = () => batch.step(batchActs[batchT++ & 1]);
 
-// MuJoCo WASM on Brax's ant.xml (reference data; not shipped).
+// MuJoCo WASM on our ant.xml.
 // deno-lint-ignore no-explicit-any
 const mj: any = await loadMujoco();
 mj.FS.mkdir("/bench");
 mj.FS.writeFile(
   "/bench/ant.xml",
-  Deno.readTextFileSync(new URL("../../shared/data/brax-mjcf/ant.xml", import.meta.url)),
+  Deno.readTextFileSync(new URL("../envs/locomotion/assets/ant.xml", import.meta.url)),
 );
 const mjModel = mj.MjModel.loadFromXML("/bench/ant.xml");
 const mjData = new mj.MjData(mjModel);

@@ -1,7 +1,7 @@
 /**
  * Test helpers that drive MuJoCo's official WASM build (npm mujoco-js) as the reference engine for the
- * locomotion physics. Brax's own MJCF files (shared/data/brax-mjcf) are loaded into MuJoCo; the project's
- * own files are loaded into our engine.
+ * locomotion physics. Both engines load the project's own MJCF files (envs/locomotion/assets); that these
+ * files describe Brax's models is checked against numbers stored in tests/fixtures/locomotion.
  */
 
 import loadMujoco from "mujoco-js";
@@ -28,22 +28,32 @@ export function mujoco(): Promise<Mj> {
 export const MODELS = ["ant", "half_cheetah", "humanoid"] as const;
 export type ModelName = typeof MODELS[number];
 
-const braxDir = new URL("../../shared/data/brax-mjcf/", import.meta.url);
 const ownDir = new URL("../envs/locomotion/assets/", import.meta.url);
 
-/** Loads Brax's XML for `name` into MuJoCo: returns [mjModel, mjData]. */
-export async function loadReference(name: ModelName): Promise<{ mj: Mj; m: Mj; d: Mj }> {
+/** Compiles MJCF text in MuJoCo (through its virtual file system, as `fileName`): returns the module,
+ * mjModel and a fresh mjData. */
+export async function compileInMujoco(xml: string, fileName: string): Promise<{ mj: Mj; m: Mj; d: Mj }> {
   const mj = await mujoco();
-  const path = `/models/${name}.xml`;
-  mj.FS.writeFile(path, Deno.readTextFileSync(new URL(`${name}.xml`, braxDir)));
+  const path = `/models/${fileName}`;
+  mj.FS.writeFile(path, xml);
   const m = mj.MjModel.loadFromXML(path);
   const d = new mj.MjData(m);
   return { mj, m, d };
 }
 
+/** The project's MJCF text for `name`. */
+export function ownXml(name: ModelName): string {
+  return Deno.readTextFileSync(new URL(`${name}.xml`, ownDir));
+}
+
+/** Loads our own XML for `name` into MuJoCo. */
+export function loadOwnInMujoco(name: ModelName): Promise<{ mj: Mj; m: Mj; d: Mj }> {
+  return compileInMujoco(ownXml(name), `${name}.xml`);
+}
+
 /** Loads our own XML for `name` into our engine. */
 export function loadOwn(name: ModelName): Model {
-  return loadMjcf(Deno.readTextFileSync(new URL(`${name}.xml`, ownDir)));
+  return loadMjcf(ownXml(name));
 }
 
 /** Dense mass matrix from MuJoCo's legacy sparse qM (row i: diagonal then ancestors via dof_parentid). */
@@ -71,6 +81,7 @@ export function jointedBodies(m: Mj): number[] {
 
 /** Max-abs relative error: max|a-b| / max(max|b|, floor). */
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): number {
+  if (a.length !== b.length) return Infinity;
   let num = 0, den = floor;
   for (let i = 0; i < a.length; i++) {
     num = Math.max(num, Math.abs(a[i] - b[i]));
@@ -91,9 +102,33 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** What {@link randomState} needs to know about the joints (our Model has it; so does MuJoCo's). */
+export interface JointLayout {
+  nq: number;
+  nv: number;
+  njnt: number;
+  jntType: ArrayLike<number>; // 0 = free joint (MuJoCo's numbering)
+  jntQposAdr: ArrayLike<number>;
+  jntLimited: ArrayLike<number>;
+  jntRange: ArrayLike<number>;
+}
+
+/** The joint layout of a MuJoCo model. */
+export function mujocoJointLayout(m: Mj): JointLayout {
+  return {
+    nq: m.nq,
+    nv: m.nv,
+    njnt: m.njnt,
+    jntType: m.jnt_type,
+    jntQposAdr: m.jnt_qposadr,
+    jntLimited: m.jnt_limited,
+    jntRange: m.jnt_range,
+  };
+}
+
 /** A random state: hinges/slides uniform in their range (or +-1), free joints at height z with a random
  * orientation, velocities uniform in +-vscale. */
-export function randomState(model: Model, rand: () => number, z: number, vscale: number): {
+export function randomState(model: JointLayout, rand: () => number, z: number, vscale: number): {
   q: Float64Array;
   qd: Float64Array;
 } {
@@ -116,4 +151,14 @@ export function randomState(model: Model, rand: () => number, z: number, vscale:
   }
   for (let i = 0; i < model.nv; i++) qd[i] = vscale * (2 * rand() - 1);
   return { q, qd };
+}
+
+/** Writes the next random control into `ctrl`: uniform in 1.2x each actuator's range (`ctrlRange`, 2 per
+ * actuator), so some values get clipped. Both engines draw their rollout controls through this. */
+export function randomControl(
+  rand: () => number,
+  ctrlRange: ArrayLike<number>,
+  ctrl: { [i: number]: number },
+) {
+  for (let i = 0; i < ctrlRange.length / 2; i++) ctrl[i] = 1.2 * (2 * rand() - 1) * ctrlRange[2 * i + 1];
 }
