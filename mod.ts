@@ -20,7 +20,7 @@ export type * from "./lib/backend/backend.ts";
 export { BACKEND_CHOICES, type BackendChoice, createBackend } from "./lib/backend/mod.ts";
 export { CpuBackend } from "./lib/backend/cpu/backend.ts";
 export { createWebGpuBackend } from "./lib/backend/webgpu/mod.ts";
-export { disposeAll, readAll, Tensor } from "./lib/tensor.ts";
+export { readAll, Scope, Tensor } from "./lib/tensor.ts";
 export * as ops from "./lib/ops.ts";
 export { fillNormal, fillUniform, philox4x32, PHILOX_WGSL, Rng } from "./lib/random.ts";
 
@@ -31,6 +31,7 @@ export { Conv2d, Dense, SingleStreamLayer, type SingleStreamOptions } from "./li
 export { AvgPool, ConvMap, DenseMap, type LinearMap } from "./lib/nn/linear_map.ts";
 export { type ConvSpec, Network, type NetworkSpec } from "./lib/nn/network.ts";
 export type { LearningRule, OutputError } from "./lib/rules/rule.ts";
+export { applyRule, type LearningStep, makeRule, RULE_NAMES, type RuleName } from "./lib/rules/step.ts";
 export { ErrorDiffusion } from "./lib/rules/ed.ts";
 export { DirectFeedbackAlignment } from "./lib/rules/dfa.ts";
 export { Backprop } from "./lib/rules/bp.ts";
@@ -54,7 +55,10 @@ export {
 export { postHoc } from "./lib/train/posthoc.ts";
 export { attributeDataset, attributeErrors, type ErrorAttribution } from "./lib/train/attribution.ts";
 export { type Dataset, loadDataset } from "./lib/train/data.ts";
-export { type ClassificationConfig, loadClassificationConfig } from "./lib/experiment/config.ts";
+export { type ClassificationConfig, loadClassificationConfig } from "./lib/train/config.ts";
+export { classificationTask } from "./lib/train/experiment.ts";
+export { type ExperimentConfig, loadExperiment } from "./lib/experiment/config.ts";
+export type { ExperimentTask } from "./lib/experiment/task.ts";
 export { runExperiment } from "./lib/experiment/runner.ts";
 export { welchTTest } from "./lib/experiment/stats.ts";
 export { loadMnist } from "./datasets/mnist.ts";
@@ -62,6 +66,7 @@ export { loadCifar10 } from "./datasets/cifar10.ts";
 export { readSafetensors, writeSafetensors } from "./lib/io/safetensors.ts";
 
 // Environments
+export { ENV_NAMES, type EnvName, makeRunEnv, makeVecEnv, type VecEnvOptions } from "./envs/mod.ts";
 export * from "./envs/locomotion/mod.ts";
 export * from "./envs/craftax/mod.ts";
 export * from "./envs/classic/mod.ts";

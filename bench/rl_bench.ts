@@ -9,8 +9,8 @@
 
 import process from "node:process";
 import { CpuBackend } from "../lib/backend/cpu/backend.ts";
-import { loadRlConfigSync } from "../lib/rl/config.ts";
-import { makeVecEnv } from "../lib/rl/envs.ts";
+import { loadRlConfig } from "../lib/rl/config.ts";
+import { makeVecEnv } from "../envs/mod.ts";
 import { PpoLearner } from "../lib/rl/ppo.ts";
 import type { RlEnvName } from "../lib/rl/options.ts";
 
@@ -30,7 +30,7 @@ function cpuMs(): number {
 }
 
 function ppoFor(env: RlEnvName, algo: "ed-ppo" | "bp-ppo"): PpoLearner {
-  const o = loadRlConfigSync(CONFIG[env], [`algo=${algo}`]);
+  const o = loadRlConfig(CONFIG[env], [`algo=${algo}`]);
   return new PpoLearner(cpu, makeVecEnv(env), o.ppo, 0);
 }
 
@@ -69,7 +69,7 @@ if (import.meta.main) {
   const envs = (Deno.args.length ? Deno.args : ["halfcheetah", "craftax-classic"]) as RlEnvName[];
   console.log("| env | what | env steps/s (wall) | env steps/s (CPU time) |\n|---|---|---:|---:|");
   for (const env of envs) {
-    const o = loadRlConfigSync(CONFIG[env]);
+    const o = loadRlConfig(CONFIG[env]);
     const e = envOnly(env, o.ppo.numEnvs, 2);
     console.log(`| ${env} | env only (${o.ppo.numEnvs} envs) | ${e.wall.toFixed(0)} | ${e.cpu.toFixed(0)} |`);
     for (const algo of ["ed-ppo", "bp-ppo"] as const) {

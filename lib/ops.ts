@@ -292,17 +292,6 @@ export function gather(x: Tensor, idx: Tensor, axis: 0 | 1): Tensor {
   return wrap(x.backend, x.backend.gather(x, idx, rows, cols, axis), out, x.dtype);
 }
 
-/** Like `gather`, but checks every index against the bound on the host first (costs a read). */
-export async function gatherChecked(x: Tensor, idx: Tensor, axis: 0 | 1): Promise<Tensor> {
-  const bound = x.shape[axis];
-  const values = await idx.read();
-  const bad = values.findIndex((v) => v < 0 || v >= bound);
-  if (bad >= 0) {
-    fail("gather", `index ${values[bad]} at position ${bad} is out of range [0, ${bound})`, x, idx);
-  }
-  return gather(x, idx, axis);
-}
-
 /** Checks host-side indices before they are uploaded; the cheap way to reject bad indices at the call. */
 export function checkIndices(op: string, indices: Int32Array, bound: number): void {
   for (let i = 0; i < indices.length; i++) {

@@ -125,6 +125,22 @@ export class Rng {
     return this.#block[this.#lane++];
   }
 
+  /** Where the generator is in its stream (for checkpoints): the next block and the next lane in it. */
+  get position(): { block: number; lane: number } {
+    return { block: this.#counter, lane: this.#lane };
+  }
+
+  /** Continues the stream from a saved {@link position}. */
+  seek(p: { block: number; lane: number }): void {
+    this.#counter = p.block;
+    this.#lane = 4;
+    if (p.lane < 4) {
+      this.#counter = p.block - 1;
+      this.nextU32(); // regenerates the current block
+      this.#lane = p.lane;
+    }
+  }
+
   /** Uniform [0, 1) with 53 random bits. */
   uniform(): number {
     return ((this.nextU32() >>> 5) * 67108864 + (this.nextU32() >>> 6)) / 9007199254740992;

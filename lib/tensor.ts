@@ -94,11 +94,22 @@ export async function readAll(tensors: Tensor[]): Promise<(Float32Array | Int32A
   return await backend.read(tensors.map((t) => ({ storage: t.storage, dtype: t.dtype })));
 }
 
-/** Disposes every tensor given (arrays and nulls allowed), for tidy clean-up at the end of a step. */
-export function disposeAll(...items: (Tensor | null | undefined | (Tensor | null | undefined)[])[]): void {
-  for (const item of items) {
-    if (Array.isArray(item)) item.forEach((t) => t?.dispose());
-    else item?.dispose();
+/**
+ * Collects the temporaries of one computation and disposes them together at the end of the block:
+ *
+ *     using s = new Scope();
+ *     const z = s.t(ops.mul(s.t(ops.sub(u, loc)), invScale));
+ */
+export class Scope {
+  readonly #tensors: Tensor[] = [];
+  /** Registers `x` for disposal with the scope and returns it. */
+  t(x: Tensor): Tensor {
+    this.#tensors.push(x);
+    return x;
+  }
+  [Symbol.dispose](): void {
+    this.#tensors.forEach((x) => x.dispose());
+    this.#tensors.length = 0;
   }
 }
 

@@ -1,14 +1,17 @@
 import assert from "assert";
 import { join } from "node:path";
 import {
-  applyOverrides,
   classificationConfigDocs,
   classificationSchema,
   defaultClassificationConfig,
   loadClassificationConfig,
   makeClassificationConfig,
   parseClassificationArgs,
-} from "../lib/experiment/config.ts";
+} from "../lib/train/config.ts";
+import { applyOverrides, deepMerge } from "../lib/config/overrides.ts";
+import { loadExperiment } from "../lib/experiment/config.ts";
+import { planExperiment } from "../lib/experiment/runner.ts";
+import { classificationTask } from "../lib/train/experiment.ts";
 import {
   anything,
   array,
@@ -21,13 +24,12 @@ import {
   optional,
   record,
   type Schema,
-  setPath,
   string,
   union,
   validate,
-} from "../lib/experiment/schema.ts";
+} from "../lib/config/schema.ts";
 
-async function withYaml(text: string, fn: (file: string) => Promise<void>): Promise<void> {
+async function withYaml(text: string, fn: (file: string) => Promise<void> | void): Promise<void> {
   const dir = await Deno.makeTempDir();
   try {
     const file = join(dir, "run.yaml");
@@ -116,8 +118,8 @@ Deno.test("config: unknown keys and wrong types name the file and the key path",
     ["optimizer: { lr: 1\n", /run\.yaml: config is not valid YAML \(line \d+, column \d+\)/],
   ];
   for (const [text, pattern] of cases) {
-    await withYaml(text, async (file) => {
-      await assert.rejects(loadClassificationConfig(file), (e: unknown) => {
+    await withYaml(text, (file) => {
+      assert.throws(() => loadClassificationConfig(file), (e: unknown) => {
         assert.ok(e instanceof ConfigError, `${text}: ${e}`);
         assert.match(e.message, pattern, text);
         assert.equal(e.file, file);
@@ -125,8 +127,8 @@ Deno.test("config: unknown keys and wrong types name the file and the key path",
       });
     });
   }
-  await assert.rejects(
-    loadClassificationConfig("configs/does-not-exist.yaml"),
+  assert.throws(
+    () => loadClassificationConfig("configs/does-not-exist.yaml"),
     /configs\/does-not-exist\.yaml: config file not found/,
   );
 });
@@ -147,16 +149,16 @@ Deno.test("config: --set overrides are parsed as YAML, validated, and unknown ke
     assert.equal(c.rule.centering, false);
     assert.equal(c.name, "007", "string keys keep the raw text");
     assert.equal(c.optimizer.schedule.kind, "step");
-    await assert.rejects(
-      loadClassificationConfig(file, ["optimizer.lr=x"]),
+    assert.throws(
+      () => loadClassificationConfig(file, ["optimizer.lr=x"]),
       /optimizer\.lr must be a number, got "x"/,
     );
-    await assert.rejects(
-      loadClassificationConfig(file, ["optimizer.lrate=1"]),
+    assert.throws(
+      () => loadClassificationConfig(file, ["optimizer.lrate=1"]),
       /--set: optimizer\.lrate is not a known key/,
     );
-    await assert.rejects(
-      loadClassificationConfig(file, ["epochs"]),
+    assert.throws(
+      () => loadClassificationConfig(file, ["epochs"]),
       /--set: epochs must look like key\.path=value/,
     );
   });
@@ -182,8 +184,8 @@ Deno.test("config: command-line flags via parseArgs", async () => {
   assert.equal(config.optimizer.lr, 0.25);
   assert.equal(config.optimizer.momentum, 0.9);
   assert.equal(config.variant, "dfa");
-  await assert.rejects(parseClassificationArgs(["--bogus"]), /Unknown option '--bogus'/);
-  await assert.rejects(parseClassificationArgs(["--variant", "sideways"]), /variant must be one of/);
+  assert.throws(() => parseClassificationArgs(["--bogus"]), /Unknown option '--bogus'/);
+  assert.throws(() => parseClassificationArgs(["--variant", "sideways"]), /variant must be one of/);
 });
 
 Deno.test("schema: generic combinators reusable for other configs", () => {
@@ -238,10 +240,6 @@ Deno.test("schema: generic combinators reusable for other configs", () => {
     /w\.yaml: code must have even length/,
   );
   assert.throws(() => validate(number(), "x", "f.yaml", "base.lr"), /f\.yaml: base\.lr must be a number/);
-  const obj: Record<string, unknown> = { a: { b: 1 }, l: [1, 2] };
-  setPath(obj, "a.c.d", 2);
-  setPath(obj, "l.1", 5);
-  assert.deepEqual(obj, { a: { b: 1, c: { d: 2 } }, l: [1, 5] });
 });
 
 Deno.test("config: makeClassificationConfig for code, applyOverrides leaves input untouched", () => {
@@ -257,20 +255,65 @@ Deno.test("config: makeClassificationConfig for code, applyOverrides leaves inpu
   );
 });
 
-Deno.test("config: the ablation experiment expands to a valid run per variant and seed", async () => {
-  const { loadExperiment, runConfig } = await import("../lib/experiment/runner.ts");
-  const file = "configs/mnist_ablation.yaml";
-  const { experiment, base } = await loadExperiment(file);
-  const runs = experiment.variants.flatMap((v) =>
-    experiment.seeds.map((s) => runConfig(file, experiment, base, v, s))
-  );
+Deno.test("config: the ablation experiment expands to a valid run per variant and seed", () => {
+  const loaded = loadExperiment("configs/mnist_ablation.yaml");
+  const runs = planExperiment(loaded, classificationTask()).map((r) => r.config);
   assert.equal(runs.length, 18);
   const dfa = runs.find((r) => r.variant === "dfa")!;
   assert.equal(dfa.optimizer.kind, "adam");
   assert.deepEqual(runs[0].rule.lrMultipliers, [1, 1, 1]);
   assert.equal(runs[0].name, "proposed_s0");
   assert.throws(
-    () => runConfig(file, { ...experiment, overrides: { epochs: "x" } }, base, "proposed", 0),
-    /epochs/,
+    () =>
+      planExperiment(
+        { ...loaded, experiment: { ...loaded.experiment, overrides: { epochs: "x" } } },
+        classificationTask(),
+      ),
+    /mnist_ablation\.yaml \(proposed, seed 0\): epochs must be an integer/,
   );
+  // --set reaches every key of the experiment file, and each run's keys through `overrides`.
+  const small = loadExperiment("configs/mnist_ablation.yaml", [
+    "seeds=[4]",
+    "overrides.epochs=1",
+    "variants=[proposed]",
+  ]);
+  const plan = planExperiment(small, classificationTask());
+  assert.deepEqual(plan.map((r) => [r.variant, r.seed, r.config.epochs]), [["proposed", 4, 1]]);
+  assert.throws(
+    () => loadExperiment("configs/mnist_ablation.yaml", ["seeds=[1, 1]"]),
+    /seeds\[1\] repeats seed 1/,
+  );
+  assert.throws(
+    () =>
+      planExperiment(
+        loadExperiment("configs/mnist_ablation.yaml", ["variants=[proposed, ed-ppo]"]),
+        classificationTask(),
+      ),
+    /variants\[1\] must be one of proposed \| dfa/,
+  );
+  assert.throws(
+    () => planExperiment(loaded, classificationTask(), ["nope"]),
+    /--only: .*must list variants of configs\/mnist_ablation\.yaml/,
+  );
+});
+
+Deno.test("overrides: prototype keys, holes and huge list indices are refused; merges never touch prototypes", () => {
+  const s = classificationSchema as Schema<unknown>;
+  for (const bad of ["constructor.prototype.epochs=-7", "__proto__.epochs=1", "toString=1"]) {
+    assert.throws(() => applyOverrides({}, [bad], s), ConfigError, bad);
+  }
+  assert.equal(({} as Record<string, unknown>).epochs, undefined, "Object.prototype untouched");
+  assert.throws(() => applyOverrides({}, ["model.hidden.5=64"], s), /indexes a list of 0 items with "5"/);
+  assert.throws(() => applyOverrides({}, ["model.hidden.10000000=64"], s), /indexes a list/);
+  const appended = applyOverrides({ model: { hidden: [8] } }, ["model.hidden.1=16"], s) as {
+    model: { hidden: number[] };
+  };
+  assert.deepEqual(appended.model.hidden, [8, 16]);
+  assert.throws(() => makeClassificationConfig({ constructor: 1 }), /constructor is not a known key/);
+  const merged = deepMerge({ a: 1 }, JSON.parse('{"__proto__": {"polluted": 1}, "b": 2}')) as Record<
+    string,
+    unknown
+  >;
+  assert.equal(merged.b, 2);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });

@@ -7,8 +7,13 @@ import {
   type RunRecord,
   summarize,
   summaryMarkdownTable,
+  TEST_ACCURACY,
   writeSummary,
 } from "../lib/experiment/summary.ts";
+import { classificationTask } from "../lib/train/experiment.ts";
+
+/** The classification table options (metric, baseline and the errors-amplified column). */
+const TABLE = { baseline: "proposed", metric: TEST_ACCURACY, columns: classificationTask().columns };
 
 Deno.test("svg: nice ticks, mean/std over runs, escaping", () => {
   assert.deepEqual(niceTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
@@ -54,7 +59,7 @@ const RECORDS: RunRecord[] = [
   ...[0.971, 0.968, 0.973, 0.970, 0.969].map((acc, seed) => ({
     variant: "proposed",
     seed,
-    finalTestAcc: acc,
+    final: acc,
     perEpoch: [
       { epoch: 1, testAccuracy: acc - 0.05, eiRatio_0: 2.9 },
       { epoch: 2, testAccuracy: acc, eiRatio_0: 3.1 },
@@ -63,20 +68,20 @@ const RECORDS: RunRecord[] = [
   ...[0.265, 0.301, 0.180, 0.412, 0.233].map((acc, seed) => ({
     variant: "uniform-width",
     seed,
-    finalTestAcc: acc,
+    final: acc,
     perEpoch: [{ epoch: 1, testAccuracy: 0.5 }, { epoch: 2, testAccuracy: acc }],
   })),
-  { variant: "bp", seed: 0, finalTestAcc: 0.981 },
+  { variant: "bp", seed: 0, final: 0.981 },
 ];
 
 Deno.test("summary: mean ± std, deltas in pp and Welch p against proposed", () => {
-  const rows = summarize(RECORDS);
+  const rows = summarize(RECORDS, "proposed");
   assert.deepEqual(rows.map((r) => r.variant), ["proposed", "uniform-width", "bp"]);
   const [p, u, bp] = rows;
   assert.ok(Math.abs(p.mean - 0.9702) < 1e-12);
-  assert.equal(p.deltaPp, 0);
+  assert.equal(p.delta, 0);
   assert.ok(Number.isNaN(p.p));
-  assert.ok(Math.abs(u.deltaPp - (0.2782 - 0.9702) * 100) < 1e-9);
+  assert.ok(Math.abs(u.delta - (0.2782 - 0.9702)) < 1e-11);
   // scipy.stats.ttest_ind(uniform, proposed, equal_var=False).pvalue
   assert.ok(Math.abs(u.p - 5.838661693163131e-05) < 1e-11);
   assert.ok(u.t < 0);
@@ -84,7 +89,7 @@ Deno.test("summary: mean ± std, deltas in pp and Welch p against proposed", () 
   assert.ok(Number.isNaN(bp.p), "one seed: no test");
   assert.equal(formatP(0.0424), "0.0424");
   assert.equal(formatP(1e-6), "< 1e-4");
-  const md = summaryMarkdownTable(rows);
+  const md = summaryMarkdownTable(rows, TABLE);
   assert.match(md, /\| proposed \| 5 \| 97\.02 ± 0\.19 \| — \| — \|/);
   assert.match(md, /\| uniform-width \| 5 \| 27\.82 ± 8\.70 \| -69\.20 \| < 1e-4 \|/);
   assert.match(md, /\| bp \| 1 \| 98\.10 \| \+1\.08 \| n\/a \|/);
@@ -94,11 +99,13 @@ Deno.test("summary: writes summary.md, summary.csv and SVG plots", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const { files } = await writeSummary(join(dir, "exp"), RECORDS, {
+      ...TABLE,
+      plots: classificationTask().plots,
       title: "MNIST ablations",
       notes: "machine: test",
     });
     const names = files.map((f) => f.slice(f.lastIndexOf("/") + 1)).sort();
-    assert.deepEqual(names, ["eiRatio_0.svg", "summary.csv", "summary.md", "testAccuracy.svg"]);
+    assert.deepEqual(names, ["eiRatio_0.svg", "runs.csv", "summary.csv", "summary.md", "testAccuracy.svg"]);
     const md = await Deno.readTextFile(join(dir, "exp", "summary.md"));
     assert.match(md, /^# MNIST ablations/);
     assert.match(md, /machine: test/);
@@ -119,16 +126,19 @@ Deno.test("summary: writes summary.md, summary.csv and SVG plots", async () => {
 });
 
 Deno.test("summary: the errors-amplified column appears when runs carry an attribution", () => {
-  const plain = summaryMarkdownTable(summarize([{ variant: "proposed", seed: 0, finalTestAcc: 0.9 }]));
+  const plain = summaryMarkdownTable(
+    summarize([{ variant: "proposed", seed: 0, final: 0.9 }], "proposed"),
+    TABLE,
+  );
   assert.ok(!plain.includes("errors amplified"), "no attribution, no column");
   const rows = summarize([
-    { variant: "proposed", seed: 0, finalTestAcc: 0.97, amplifiedShare: 0.6 },
-    { variant: "proposed", seed: 1, finalTestAcc: 0.96, amplifiedShare: 0.7 },
-    { variant: "dfa", seed: 0, finalTestAcc: 0.98 },
-  ]);
-  assert.ok(Math.abs(rows[0].amplified - 0.65) < 1e-12);
-  assert.ok(Number.isNaN(rows[1].amplified));
-  const md = summaryMarkdownTable(rows);
+    { variant: "proposed", seed: 0, final: 0.97, extras: { amplifiedShare: 0.6 } },
+    { variant: "proposed", seed: 1, final: 0.96, extras: { amplifiedShare: 0.7 } },
+    { variant: "dfa", seed: 0, final: 0.98 },
+  ], "proposed");
+  assert.ok(Math.abs(rows[0].extras.amplifiedShare.mean - 0.65) < 1e-12);
+  assert.ok(Number.isNaN(rows[1].extras.amplifiedShare.mean));
+  const md = summaryMarkdownTable(rows, TABLE);
   assert.match(md, /\| variant \| seeds \| test accuracy \(%\) \| .* \| errors amplified \(%\) \|/);
   assert.match(md, /\| proposed \| 2 \| 96\.50 ± 0\.71 \| — \| — \| 65\.0 ± 7\.1 \|/);
   assert.match(md, /\| dfa \| 1 \| 98\.00 \| \+1\.50 \| n\/a \| n\/a \|/);

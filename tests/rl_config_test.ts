@@ -1,18 +1,15 @@
-// RL YAML configs (lib/rl/config.ts), the train.ts command line and the comparison runner (lib/rl/compare.ts).
+// RL YAML configs (lib/rl/config.ts), the `rl` command line, and RL experiments (algorithms × seeds) through
+// the shared experiment runner (lib/experiment/runner.ts with lib/rl/experiment.ts).
 import assert from "assert";
 import { join } from "node:path";
-import { CpuBackend } from "../lib/backend/cpu/backend.ts";
-import { ConfigError } from "../lib/experiment/schema.ts";
-import { loadRlConfig, parseRlConfig, resolveRlConfig, rlConfigDocs } from "../lib/rl/config.ts";
+import { ConfigError } from "../lib/config/schema.ts";
+import { loadRlConfig, parseRlArgs, parseRlConfig, resolveRlConfig, rlConfigDocs } from "../lib/rl/config.ts";
 import { defaultRlOptions, RL_ENVS } from "../lib/rl/options.ts";
-import { parseRlArgs } from "../lib/rl/train.ts";
-import {
-  type CompareRun,
-  compareRunOptions,
-  loadCompare,
-  runCompare,
-  writeCompareSummary,
-} from "../lib/rl/compare.ts";
+import { loadExperiment } from "../lib/experiment/config.ts";
+import { planExperiment, runExperiment } from "../lib/experiment/runner.ts";
+import { type RunRecord, writeSummary } from "../lib/experiment/summary.ts";
+import { EVAL_RETURN, rlTask } from "../lib/rl/experiment.ts";
+import { makeRunEnv } from "../envs/mod.ts";
 
 const CONFIGS: Record<string, string> = {
   "configs/rl_cartpole.yaml": "cartpole",
@@ -123,8 +120,11 @@ Deno.test("rl/config: the command line reads a config, then --set, then the shor
   assert.equal(o.ppo.learningRate, 0.001);
   assert.equal(o.es.learningRate, 0.001);
   assert.equal(o.episodeLength, 100);
-  assert.equal(o.csv, "runs/rl_halfcheetah_ed-ppo_s3.csv");
-  assert.equal(parseRlArgs(["-c", "configs/rl_ant.yaml", "--csv", ""]).csv, "");
+  assert.equal(o.name, "rl_halfcheetah_ed-ppo_s3", "the default name follows env, algo and seed");
+  assert.equal(o.outDir, "runs");
+  assert.equal(parseRlArgs(["-c", "configs/rl_ant.yaml", "--name", "mine"]).name, "mine");
+  assert.throws(() => parseRlArgs(["--name", ".."]), /name must match/);
+  assert.throws(() => parseRlArgs(["--csv", "x.csv"]), /Unknown option '--csv'/);
   // Without a config the flags alone still work (the pre-config command line).
   const plain = parseRlArgs(["--env", "pendulum", "--algo", "bp-ppo", "--iterations", "7"]);
   assert.deepEqual(
@@ -134,72 +134,99 @@ Deno.test("rl/config: the command line reads a config, then --set, then the shor
   assert.throws(() => parseRlArgs(["--env", "walker"]), /env must be one of/);
 });
 
-Deno.test("rl/compare: the file is validated; each run's options merge base, overrides and algoOverrides", async () => {
+const task = rlTask(makeRunEnv);
+
+Deno.test("rl/experiment: the file is validated; each run's options merge base, overrides and variantOverrides", async () => {
   const file = "configs/rl_compare_cartpole.yaml";
-  const { compare, base } = await loadCompare(file);
-  assert.equal(compare.baseline, "ed-ppo");
-  const es = compareRunOptions(file, compare, base, "es", 1);
-  const ed = compareRunOptions(file, compare, base, "ed-ppo", 2);
+  const loaded = loadExperiment(file);
+  assert.equal(loaded.experiment.baseline, "ed-ppo");
+  const plan = planExperiment(loaded, task);
+  const es = plan.find((r) => r.variant === "es" && r.seed === 1)!.config;
+  const ed = plan.find((r) => r.variant === "ed-ppo" && r.seed === 2)!.config;
   assert.deepEqual([es.algo, es.seed, es.iterations], ["es", 1, 40]);
   assert.deepEqual([ed.algo, ed.seed, ed.iterations, ed.env], ["ed-ppo", 2, 60, "cartpole"]);
-  assert.equal(ed.csv, join(compare.outDir, "ed-ppo_s2.csv"));
+  assert.equal(join(ed.outDir, ed.name), join(loaded.experiment.outDir, "ed-ppo_s2"));
   for (const f of ["configs/rl_compare_halfcheetah.yaml", "configs/rl_compare_craftax.yaml"]) {
-    const c = await loadCompare(f);
-    for (const algo of c.compare.algos) compareRunOptions(f, c.compare, c.base, algo, 0);
+    planExperiment(loadExperiment(f), task);
   }
   const dir = await Deno.makeTempDir();
   const bad = join(dir, "bad.yaml");
-  await Deno.writeTextFile(bad, "algos: [ed-ppo, bp]\n");
-  await configError(() => loadCompare(bad), /bad\.yaml: algos\[1\] must be one of .*, got "bp"/);
-  await Deno.writeTextFile(bad, "algoOverrides: { edppo: { iterations: 3 } }\n");
-  await configError(() => loadCompare(bad), /bad\.yaml: algoOverrides\.edppo is not one of/);
-  await Deno.writeTextFile(bad, "overrides: { ppo: { clip: -1 } }\n");
-  const c = await loadCompare(bad);
+  await Deno.writeTextFile(bad, "task: rl\nvariants: [ed-ppo, bp]\n");
   await configError(
-    () => compareRunOptions(bad, c.compare, c.base, "bp-ppo", 0),
+    () => planExperiment(loadExperiment(bad), task),
+    /bad\.yaml: variants\[1\] must be one of .*, got "bp"/,
+  );
+  await Deno.writeTextFile(
+    bad,
+    "task: rl\nvariants: [ed-ppo]\nvariantOverrides: { edppo: { iterations: 3 } }\n",
+  );
+  await configError(
+    () => planExperiment(loadExperiment(bad), task),
+    /bad\.yaml: variantOverrides\.edppo is not one of/,
+  );
+  await Deno.writeTextFile(bad, "task: rl\nvariants: [bp-ppo]\noverrides: { ppo: { clip: -1 } }\n");
+  await configError(
+    () => planExperiment(loadExperiment(bad), task),
     /bad\.yaml \(bp-ppo, seed 0\): ppo\.clip must be a number > 0, got -1/,
+  );
+  await Deno.writeTextFile(bad, "variants: [bp-ppo]\n");
+  await configError(
+    () => planExperiment(loadExperiment(bad), task),
+    /bad\.yaml: task is classification, but this is the rl runner/,
   );
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("rl/compare: summary of returns with Welch's t-test against ed-ppo", async () => {
-  const run = (algo: "ed-ppo" | "bp-ppo", seed: number, ret: number): CompareRun => ({
-    algo,
+Deno.test("rl/experiment: summary of returns with Welch's t-test against ed-ppo", async () => {
+  const run = (variant: string, seed: number, ret: number): RunRecord => ({
+    variant,
     seed,
-    finalEvalReturn: ret,
-    finalTrainReturn: ret,
-    envSteps: 1000,
-    seconds: 2,
-    stepsPerSecond: 500,
-    trainStepsPerSecond: 600,
-    returns: [NaN, ret / 2, ret],
-    evalReturns: [NaN, ret / 3, ret],
-    steps: [333, 666, 1000],
+    final: ret,
+    perEpoch: [1, 2, 3].map((i) => ({
+      iteration: i,
+      return: ret * i / 3,
+      evalReturn: i === 2 ? NaN : ret / i,
+    })),
+    extras: { envSteps: 1000, stepsPerSecond: 500, iterationStepsPerSecond: 600 },
   });
   const runs = [run("ed-ppo", 0, 100), run("ed-ppo", 1, 110), run("ed-ppo", 2, 120)]
     .concat([run("bp-ppo", 0, 50), run("bp-ppo", 1, 60), run("bp-ppo", 2, 55)]);
   const dir = await Deno.makeTempDir();
-  const files = await writeCompareSummary(dir, runs, { title: "T", baseline: "ed-ppo" });
+  const { files } = await writeSummary(dir, runs, {
+    title: "T",
+    baseline: "ed-ppo",
+    metric: EVAL_RETURN,
+    columns: task.columns,
+    plots: task.plots,
+    variantLabel: task.variantLabel,
+    epochKey: task.epochKey,
+  });
   assert.deepEqual(
     files.map((f) => f.slice(dir.length + 1)).sort(),
-    ["eval_return.svg", "return.svg", "runs.csv", "summary.csv", "summary.md"],
+    ["evalReturn.svg", "return.svg", "runs.csv", "summary.csv", "summary.md"],
   );
   const md = await Deno.readTextFile(join(dir, "summary.md"));
+  assert.match(md, /\| algorithm \| seeds \| final eval return \|/);
   assert.match(md, /\| ed-ppo \| 3 \| 110\.0 ± 10\.0 \| — \| — \| 1000 \| 500 \| 600 \|/);
   assert.match(md, /\| bp-ppo \| 3 \| 55\.0 ± 5\.0 \| -55\.0 \| 0\.0\d+ \|/);
   const csv = await Deno.readTextFile(join(dir, "summary.csv"));
-  assert.ok(csv.startsWith("algo,n,seeds,mean_eval_return,std_eval_return,welch_t,welch_df,welch_p"));
-  assert.ok((await Deno.readTextFile(join(dir, "return.svg"))).startsWith("<svg"));
+  assert.ok(
+    csv.startsWith("variant,n,seeds,mean_eval_return,std_eval_return,delta,welch_t,welch_df,welch_p"),
+  );
+  // Evaluations at iterations 1 and 3 only: the sparse plot keeps those two points.
+  const evalSvg = await Deno.readTextFile(join(dir, "evalReturn.svg"));
+  assert.ok(evalSvg.startsWith("<svg") && !evalSvg.includes("NaN"));
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("rl/compare: runs algos × seeds end to end and reads finished runs back", async () => {
+Deno.test("rl/experiment: runs algos × seeds end to end, resumes nothing twice, reads finished runs back", async () => {
   const dir = await Deno.makeTempDir();
   const file = join(dir, "cmp.yaml");
   await Deno.writeTextFile(
     file,
     [
-      "algos: [ed-ppo, bp-ppo]",
+      "task: rl",
+      "variants: [ed-ppo, bp-ppo]",
       "seeds: [0, 1]",
       "overrides:",
       "  env: cartpole",
@@ -209,18 +236,18 @@ Deno.test("rl/compare: runs algos × seeds end to end and reads finished runs ba
       `outDir: ${join(dir, "out")}`,
     ].join("\n"),
   );
-  const cpu = new CpuBackend();
-  const { compare, base } = await loadCompare(file);
   const lines: string[] = [];
-  const runs = await runCompare(file, compare, base, cpu, { log: (l) => lines.push(l) });
-  assert.equal(runs.length, 4);
-  for (const r of runs) {
-    assert.ok(Number.isFinite(r.finalEvalReturn) && r.envSteps === 128 && r.stepsPerSecond > 0);
+  const first = await runExperiment(loadExperiment(file), task, { log: (l) => lines.push(l) });
+  assert.equal(first.records.length, 4);
+  for (const r of first.records) {
+    assert.ok(Number.isFinite(r.final) && r.extras!.envSteps === 128 && r.extras!.stepsPerSecond > 0);
   }
-  const again = await runCompare(file, compare, base, cpu, { log: (l) => lines.push(l), only: ["bp-ppo"] });
-  assert.equal(again.length, 2);
+  const again = await runExperiment(loadExperiment(file), task, {
+    log: (l) => lines.push(l),
+    only: ["bp-ppo"],
+  });
+  assert.equal(again.records.length, 2);
   assert.equal(lines.filter((l) => l.includes("finished earlier")).length, 2);
-  assert.deepEqual(again.map((r) => r.finalEvalReturn), runs.slice(2).map((r) => r.finalEvalReturn));
-  await writeCompareSummary(compare.outDir, runs);
+  assert.deepEqual(again.records.map((r) => r.final), first.records.slice(2).map((r) => r.final));
   await Deno.remove(dir, { recursive: true });
 });

@@ -11,6 +11,7 @@ import {
   TanhNormal,
   tanhNormalLogProb,
 } from "../lib/rl/distributions.ts";
+import { ppoLoss } from "../lib/rl/ppo_loss.ts";
 
 const cpu = new CpuBackend();
 
@@ -137,7 +138,7 @@ Deno.test("categorical: PPO output error S = −∂ℓ/∂logits (finite differe
   using act = ops.tensor(cpu, actions, [rows]);
   using lpo = ops.tensor(cpu, logpOld, [rows]);
   using advT = ops.tensor(cpu, adv, [rows]);
-  const terms = dist.ppoError(out, { actions: act, logpOld: lpo, advantages: advT }, {
+  const terms = ppoLoss(dist, out, { actions: act, logpOld: lpo, advantages: advT }, {
     clip: CLIP,
     entropyCost: ENT,
   });
@@ -186,7 +187,7 @@ Deno.test("tanh-normal: PPO output error S = −∂ℓ/∂(loc, raw scale) (fini
   using advT = ops.tensor(cpu, adv, [rows]);
   using noise = dist.entropyNoise(rows, 11, 0);
   const eps = await noise.readF32();
-  const terms = dist.ppoError(out, { actions: sample.stored, logpOld: lpo, advantages: advT }, {
+  const terms = ppoLoss(dist, out, { actions: sample.stored, logpOld: lpo, advantages: advT }, {
     clip: CLIP,
     entropyCost: ENT,
     noise,

@@ -1,13 +1,20 @@
-// The VecEnv adapters of lib/rl/envs.ts (locomotion, Craftax-Classic): shapes and types, auto-reset,
-// truncation at the time limit, action validation; and short ED-PPO runs on Ant and Craftax.
+// The environment registry (envs/mod.ts) and the VecEnv adapters (locomotion, Craftax-Classic): shapes and
+// types, auto-reset, truncation at the time limit, action validation; and short ED-PPO runs on Ant and Craftax.
 import assert from "assert";
 import { CpuBackend } from "../lib/backend/cpu/backend.ts";
-import { type CraftaxClassicVecEnv, LocomotionVecEnv, makeVecEnv } from "../lib/rl/envs.ts";
+import {
+  type CraftaxClassicVecEnv,
+  ENV_NAMES,
+  LocomotionVecEnv,
+  makeRunEnv,
+  makeVecEnv,
+} from "../envs/mod.ts";
 import { CraftaxClassic } from "../envs/craftax/mod.ts";
 import type { VecEnv, VecEnvStep } from "../lib/rl/vec_env.ts";
 import { PpoLearner } from "../lib/rl/ppo.ts";
-import { defaultRlOptions, ppoDefaults, type RlOptions } from "../lib/rl/options.ts";
-import { makeEnv, runRl } from "../lib/rl/train.ts";
+import { defaultRlOptions, ppoDefaults, RL_ENVS, type RlOptions } from "../lib/rl/options.ts";
+import { runRl } from "../lib/rl/run.ts";
+import { readCsv } from "../lib/io/csv.ts";
 
 const cpu = new CpuBackend();
 
@@ -195,10 +202,19 @@ Deno.test("rl/envs: runRl trains and evaluates on ant with a shortened time limi
     episodeLength: 20,
   };
   o.ppo = { ...o.ppo, numEnvs: 4, unrollLength: 16, numMinibatches: 2, updateEpochs: 1 };
-  const env = makeEnv(o);
+  const env = makeRunEnv(o);
   assert.ok(env instanceof LocomotionVecEnv && env.maxEpisodeSteps === 20);
-  const s = await runRl(o, cpu, () => {});
-  assert.equal(s.rows.length, 2);
+  const outDir = await Deno.makeTempDir();
+  const s = await runRl({ ...o, outDir }, { backend: cpu, makeEnv: makeRunEnv, log: null });
+  const rows = await readCsv(`${s.dir}/metrics.csv`);
+  assert.equal(rows.length, 2);
   assert.ok(Number.isFinite(s.finalEvalReturn), `eval return ${s.finalEvalReturn}`);
-  assert.ok(Number(s.rows[1].episodes) > 0, "episodes end at the 20-step limit");
+  assert.ok(Number(rows[1].episodes) > 0, "episodes end at the 20-step limit");
+  await Deno.remove(outDir, { recursive: true });
+});
+
+Deno.test("rl/envs: the registry builds every environment the RL configs name, and only those", () => {
+  assert.deepEqual([...ENV_NAMES].sort(), [...RL_ENVS].sort());
+  for (const name of ENV_NAMES) assert.equal(makeVecEnv(name).name, name);
+  assert.throws(() => makeVecEnv("walker"), /unknown environment "walker"; choose one of cartpole/);
 });

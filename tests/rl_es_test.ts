@@ -25,10 +25,10 @@ Deno.test("es: host forward equals the network's backend forward", async () => {
 
 Deno.test("es: improves CartPole return", async () => {
   const es = new EsLearner(cpu, new CartPole(), esDefaults("cartpole"), 0);
-  const before = await es.evaluate(32, 5, true);
+  const before = await es.evaluate(new CartPole(), 32, 5, false);
   let last = 0;
   for (let it = 0; it < 60; it++) last = (await es.iteration()).episodeReturn;
-  const after = await es.evaluate(32, 5, true);
+  const after = await es.evaluate(new CartPole(), 32, 5, false);
   assert.ok(after > 100 && after > before + 50, `return ${before} → ${after} (population ${last})`);
   es.dispose();
 });

@@ -2,7 +2,7 @@
 // numbers, divergence is reported with its step, and bad configs are rejected before anything is written.
 import assert from "assert";
 import { join } from "node:path";
-import { makeClassificationConfig } from "../lib/experiment/config.ts";
+import { makeClassificationConfig } from "../lib/train/config.ts";
 import { runClassification, TrainingDivergedError } from "../lib/train/run.ts";
 import { type Dataset, loadDataset } from "../lib/train/data.ts";
 import { CpuBackend } from "../lib/backend/cpu/backend.ts";
@@ -84,7 +84,7 @@ Deno.test("divergence names the epoch and step; earlier epochs stay intact", asy
     (e: Error) => e instanceof TrainingDivergedError && /NaN or Inf at epoch 1, step \d+/.test(e.message),
   );
   const files = [...Deno.readDirSync(join(dir, "t"))].map((f) => f.name).sort();
-  assert.deepEqual(files, ["config.yaml"]);
+  assert.deepEqual(files, [".diffusing-blame-run", "config.yaml"]);
 });
 
 Deno.test("an existing run folder is not overwritten without --resume", async () => {
@@ -99,10 +99,37 @@ Deno.test("an existing run folder is not overwritten without --resume", async ()
     () => runClassification(config, { backend, dataset: sub, log: null }),
     /already holds a run/,
   );
+  // --resume on a run that never saved a checkpoint starts it from scratch.
+  const other = await runClassification({ ...config, name: "other" }, {
+    backend,
+    dataset: sub,
+    log: null,
+    resume: true,
+  });
+  assert.equal(other.epochs.length, 1);
+  // --resume refuses a config that changes what defines the run, and names the keys.
   await assert.rejects(
-    () => runClassification({ ...config, name: "other" }, { backend, dataset: sub, log: null, resume: true }),
-    /--resume: .*not found/,
+    () => runClassification({ ...config, seed: 5 }, { backend, dataset: sub, log: null, resume: true }),
+    /--resume: .*different seed/,
   );
+  // --overwrite replaces the run's own files, and nothing else in the folder.
+  await Deno.writeTextFile(join(dir, "t", "notes.txt"), "mine");
+  await runClassification(config, { backend, dataset: sub, log: null, overwrite: true });
+  assert.equal(await Deno.readTextFile(join(dir, "t", "notes.txt")), "mine");
+  // Folders the project did not make, and names that are paths, are refused.
+  await Deno.mkdir(join(dir, "foreign"));
+  await Deno.writeTextFile(join(dir, "foreign", "data.bin"), "x");
+  await assert.rejects(
+    () => runClassification({ ...config, name: "foreign" }, { backend, dataset: sub, log: null, overwrite: true }),
+    /was not made by this project/,
+  );
+  assert.equal(await Deno.readTextFile(join(dir, "foreign", "data.bin")), "x");
+  await assert.rejects(
+    () => runClassification({ ...config, name: ".." }, { backend, dataset: sub, log: null, overwrite: true }),
+    /must be one folder name/,
+  );
+  assert.throws(() => makeClassificationConfig({ name: ".." }), /name must match/);
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a dual-stream conv net (conv, avg pool, dense) learns with ED", async () => {

@@ -7,6 +7,7 @@
  */
 
 export { type ClassicStepResult, CraftaxClassic } from "./classic/env.ts";
+export { CraftaxClassicVecEnv } from "./vec_env.ts";
 export { ClassicState } from "./classic/state.ts";
 export {
   Achievement as CraftaxAchievement,

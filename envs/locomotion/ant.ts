@@ -3,7 +3,7 @@
  * reward `vx_torso + 1 - 0.5 |a|^2`, terminate when torso z leaves [0.2, 1.0], dt = 0.01 * 5.
  */
 
-import { LocomotionEnv, type LocomotionSpec } from "./env.ts";
+import { LocomotionEnv, type LocomotionOptions, type LocomotionSpec } from "./env.ts";
 
 export const ANT_SPEC: LocomotionSpec = {
   name: "ant",
@@ -29,6 +29,6 @@ export const ANT_SPEC: LocomotionSpec = {
 };
 
 /** Creates a batched Ant environment (call reset(seed, numEnvs) next). */
-export function makeAnt(): LocomotionEnv {
-  return new LocomotionEnv(ANT_SPEC);
+export function makeAnt(options: LocomotionOptions = {}): LocomotionEnv {
+  return new LocomotionEnv(ANT_SPEC, options);
 }

@@ -56,6 +56,13 @@ function readAsset(file: string): string {
   return Deno.readTextFileSync(new URL(`./assets/${file}`, import.meta.url));
 }
 
+export interface LocomotionOptions {
+  /** Episode time limit in steps (default {@link EPISODE_LENGTH}); shorter limits suit tests and quick runs. */
+  episodeLength?: number;
+  /** A model to use instead of the spec's asset (tests). */
+  model?: Model;
+}
+
 export class LocomotionEnv {
   readonly model: Model;
   readonly pipeline: Pipeline;
@@ -88,8 +95,16 @@ export class LocomotionEnv {
    */
   private readonly torsoFreeQ: number;
 
-  constructor(readonly spec: LocomotionSpec, model?: Model) {
-    this.model = model ?? loadMjcf(readAsset(spec.asset));
+  /** Steps after which an episode ends by truncation (Brax's `episode_length`). */
+  readonly episodeLength: number;
+
+  constructor(readonly spec: LocomotionSpec, options: LocomotionOptions = {}) {
+    const limit = options.episodeLength ?? EPISODE_LENGTH;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(`${spec.name}: episodeLength must be a positive integer, got ${limit}`);
+    }
+    this.episodeLength = limit;
+    this.model = options.model ?? loadMjcf(readAsset(spec.asset));
     this.pipeline = new Pipeline(this.model);
     this.obsSize = spec.obsSize;
     this.actionSize = this.model.nu;
@@ -182,7 +197,7 @@ export class LocomotionEnv {
       this.rewards[e] = s.forwardWeight * vx + s.healthyReward - s.ctrlCostWeight * cost;
       const steps = ++this.steps[e];
       let trunc = 0;
-      if (steps >= EPISODE_LENGTH) {
+      if (steps >= this.episodeLength) {
         trunc = 1 - done;
         done = 1;
       }

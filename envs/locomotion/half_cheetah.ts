@@ -3,7 +3,7 @@
  * reward `vx_torso - 0.1 |a|^2`, no termination, dt = 0.01 * 5.
  */
 
-import { LocomotionEnv, type LocomotionSpec } from "./env.ts";
+import { LocomotionEnv, type LocomotionOptions, type LocomotionSpec } from "./env.ts";
 
 export const HALF_CHEETAH_SPEC: LocomotionSpec = {
   name: "half_cheetah",
@@ -21,6 +21,6 @@ export const HALF_CHEETAH_SPEC: LocomotionSpec = {
 };
 
 /** Creates a batched HalfCheetah environment (call reset(seed, numEnvs) next). */
-export function makeHalfCheetah(): LocomotionEnv {
-  return new LocomotionEnv(HALF_CHEETAH_SPEC);
+export function makeHalfCheetah(options: LocomotionOptions = {}): LocomotionEnv {
+  return new LocomotionEnv(HALF_CHEETAH_SPEC, options);
 }

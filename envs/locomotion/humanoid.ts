@@ -4,7 +4,7 @@
  * reward `1.25 vx_com + 5 - 0.1 |a_scaled|^2`, terminate when torso z leaves [1.0, 2.0], dt = 0.003 * 5.
  */
 
-import { LocomotionEnv, type LocomotionSpec } from "./env.ts";
+import { LocomotionEnv, type LocomotionOptions, type LocomotionSpec } from "./env.ts";
 
 /**
  * com_inertia: per link, the inertia about the whole-body COM in world axes (row-major 3x3) then the mass;
@@ -80,6 +80,6 @@ export const HUMANOID_SPEC: LocomotionSpec = {
 };
 
 /** Creates a batched Humanoid environment (call reset(seed, numEnvs) next). */
-export function makeHumanoid(): LocomotionEnv {
-  return new LocomotionEnv(HUMANOID_SPEC);
+export function makeHumanoid(options: LocomotionOptions = {}): LocomotionEnv {
+  return new LocomotionEnv(HUMANOID_SPEC, options);
 }

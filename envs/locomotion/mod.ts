@@ -9,7 +9,19 @@ export { loadMjcf } from "./physics/mjcf.ts";
 export type { Model } from "./physics/model.ts";
 export { Pipeline, type PipelineOptions } from "./physics/pipeline.ts";
 export { MjcfError, PhysicsExplodedError } from "./physics/errors.ts";
-export { EPISODE_LENGTH, LocomotionEnv, type LocomotionSpec, type StepResult } from "./env.ts";
+export {
+  EPISODE_LENGTH,
+  LocomotionEnv,
+  type LocomotionOptions,
+  type LocomotionSpec,
+  type StepResult,
+} from "./env.ts";
 export { ANT_SPEC, makeAnt } from "./ant.ts";
 export { HALF_CHEETAH_SPEC, makeHalfCheetah } from "./half_cheetah.ts";
 export { HUMANOID_SPEC, makeHumanoid } from "./humanoid.ts";
+export {
+  LOCOMOTION_ENVS,
+  type LocomotionEnvName,
+  LocomotionVecEnv,
+  type LocomotionVecEnvOptions,
+} from "./vec_env.ts";

@@ -1,10 +1,11 @@
 /**
- * The summary of a variants × seeds experiment: mean ± std final test accuracy per variant, the ablation delta
- * of each variant against the baseline (`proposed`) in percentage points, and Welch's t-test p-value against
- * the baseline; written as summary.md and summary.csv, plus SVG plots (mean ± std over seeds per epoch) of
- * test accuracy and of the other per-epoch measures.
+ * The summary of a variants × seeds experiment, for any metric (test accuracy, evaluation return): mean ±
+ * std of the final metric per variant, its difference from the baseline, Welch's t-test p-value against
+ * the baseline, and further per-run figures (errors amplified, env steps/s) in columns of their own;
+ * written as summary.md, summary.csv and runs.csv, plus SVG plots (mean ± std over seeds) of every
+ * per-epoch (or per-iteration) measure.
  *
- * Accuracies are fractions in [0, 1]; tables show them in percent.
+ * Percent metrics are fractions in [0, 1]; tables show them in percent and their deltas in points.
  *
  * @module
  */
@@ -18,63 +19,90 @@ import { bandSeries, lineChart } from "./svg.ts";
 export interface RunRecord {
   variant: string;
   seed: number;
-  /** Final test accuracy as a fraction in [0, 1]. */
-  finalTestAcc: number;
-  /** Per-epoch metrics, e.g. { epoch: 1, testAccuracy: 0.91, trainLoss: 0.3, eiRatio_0: 2.1 }. */
+  /** The experiment's metric at the end of the run (a fraction for percent metrics). */
+  final: number;
+  /** Per-epoch (or per-iteration) measures, e.g. { epoch: 1, testAccuracy: 0.91, trainLoss: 0.3 }. */
   perEpoch?: Record<string, number>[];
-  /**
-   * Share of the final test errors the excitatory stream caused (a wrong class amplified rather than the
-   * true class suppressed; lib/train/attribution.ts), when known.
-   */
-  amplifiedShare?: number;
+  /** Further per-run figures, summarised by the {@link SummaryColumn}s that name them. */
+  extras?: Record<string, number>;
+}
+
+/** The metric an experiment compares its variants on. */
+export interface Metric {
+  /** Name in CSV columns (`mean_<key>`, `std_<key>`). */
+  key: string;
+  /** Column heading, e.g. "test accuracy" or "final eval return". */
+  label: string;
+  /** Fractions shown in percent, deltas in percentage points. */
+  percent: boolean;
+  /** Decimals in tables. */
+  digits: number;
+}
+
+export const TEST_ACCURACY: Metric = { key: "test_acc", label: "test accuracy", percent: true, digits: 2 };
+
+/** A per-run figure from {@link RunRecord.extras}, shown as mean (± std with two or more runs). */
+export interface SummaryColumn {
+  /** Key in `extras`. */
+  key: string;
+  label: string;
+  /** CSV column of the mean. */
+  csv: string;
+  percent?: boolean;
+  digits: number;
+  /** Show "± std" (else the mean only). */
+  withStd?: boolean;
 }
 
 export interface VariantSummary {
   variant: string;
   n: number;
   seeds: number[];
-  /** Mean and sample std of the final test accuracy (fractions). */
+  /** Mean and sample std of the final metric. */
   mean: number;
   std: number;
-  /** (mean − baseline mean) × 100, in percentage points; 0 for the baseline, NaN without a baseline. */
-  deltaPp: number;
+  /** Mean minus the baseline's mean (in metric units); 0 for the baseline, NaN without a baseline. */
+  delta: number;
   /** Welch's t-test against the baseline (NaN for the baseline itself or with fewer than two seeds). */
   t: number;
   df: number;
   p: number;
-  /** Mean and sample std of the runs' amplified error share (NaN when no run has one). */
-  amplified: number;
-  amplifiedStd: number;
+  /** Per extra column: mean and sample std over the runs that have it (NaN when none has). */
+  extras: Record<string, { mean: number; std: number }>;
 }
 
 /** Groups runs by variant (baseline first, then in order of appearance) and compares each with the baseline. */
-export function summarize(records: readonly RunRecord[], baseline = "proposed"): VariantSummary[] {
+export function summarize(records: readonly RunRecord[], baseline: string): VariantSummary[] {
   const groups = new Map<string, RunRecord[]>();
   if (records.some((r) => r.variant === baseline)) groups.set(baseline, []);
   for (const r of records) {
     if (!groups.has(r.variant)) groups.set(r.variant, []);
     groups.get(r.variant)!.push(r);
   }
-  const base = groups.get(baseline)?.map((r) => r.finalTestAcc);
+  const base = groups.get(baseline)?.map((r) => r.final);
+  const extraKeys = new Set(records.flatMap((r) => Object.keys(r.extras ?? {})));
   return [...groups].map(([variant, runs]) => {
-    const acc = runs.map((r) => r.finalTestAcc);
-    const shares = runs.map((r) => r.amplifiedShare).filter((v): v is number =>
-      v !== undefined && !Number.isNaN(v)
-    );
+    const finals = runs.map((r) => r.final);
     const isBase = variant === baseline;
-    const w = base && !isBase ? welchTTest(acc, base) : null;
+    const w = base && !isBase ? welchTTest(finals, base) : null;
+    const extras: VariantSummary["extras"] = {};
+    for (const k of extraKeys) {
+      const xs = runs.map((r) => r.extras?.[k]).filter((v): v is number =>
+        v !== undefined && !Number.isNaN(v)
+      );
+      extras[k] = { mean: xs.length ? mean(xs) : NaN, std: xs.length > 1 ? std(xs) : NaN };
+    }
     return {
       variant,
       n: runs.length,
       seeds: runs.map((r) => r.seed),
-      mean: mean(acc),
-      std: std(acc),
-      deltaPp: base ? (isBase ? 0 : (mean(acc) - mean(base)) * 100) : NaN,
+      mean: mean(finals),
+      std: std(finals),
+      delta: base ? (isBase ? 0 : mean(finals) - mean(base)) : NaN,
       t: w?.t ?? NaN,
       df: w?.df ?? NaN,
       p: w?.p ?? NaN,
-      amplified: shares.length ? mean(shares) : NaN,
-      amplifiedStd: shares.length > 1 ? std(shares) : NaN,
+      extras,
     };
   });
 }
@@ -86,29 +114,51 @@ export function formatP(p: number): string {
   return p.toPrecision(3);
 }
 
-const pct = (x: number, digits = 2): string => (Number.isNaN(x) ? "n/a" : (x * 100).toFixed(digits));
+/** A number in a table: scaled to percent when asked, "n/a" when not finite. */
+function cell(x: number, digits: number, percent = false): string {
+  return Number.isFinite(x) ? (percent ? x * 100 : x).toFixed(digits) : "n/a";
+}
+
+export interface TableOptions {
+  baseline: string;
+  metric: Metric;
+  /** Extra columns; one without any value in the rows is left out. */
+  columns?: readonly SummaryColumn[];
+  /** Heading of the first column (default "variant"). */
+  variantLabel?: string;
+}
 
 /** The Markdown table of {@link summarize}'s rows. */
-export function summaryMarkdownTable(rows: readonly VariantSummary[], baseline = "proposed"): string {
-  // The error-attribution column appears when some run has one.
-  const attributed = rows.some((r) => !Number.isNaN(r.amplified));
+export function summaryMarkdownTable(rows: readonly VariantSummary[], o: TableOptions): string {
+  const { baseline, metric } = o;
+  const columns = (o.columns ?? []).filter((c) =>
+    rows.some((r) => !Number.isNaN(r.extras[c.key]?.mean ?? NaN))
+  );
+  const unit = metric.percent ? " (%)" : "";
+  const deltaUnit = metric.percent ? " (pp)" : "";
   const lines = [
-    `| variant | seeds | test accuracy (%) | Δ vs ${baseline} (pp) | Welch p vs ${baseline} |` +
-    (attributed ? " errors amplified (%) |" : ""),
-    "|---|---:|---:|---:|---:|" + (attributed ? "---:|" : ""),
+    `| ${o.variantLabel ?? "variant"} | seeds | ${metric.label}${unit} | Δ vs ${baseline}${deltaUnit} | ` +
+    `Welch p vs ${baseline} |` + columns.map((c) => ` ${c.label} |`).join(""),
+    "|---|---:|---:|---:|---:|" + columns.map(() => "---:|").join(""),
   ];
   for (const r of rows) {
-    const acc = r.n > 1 ? `${pct(r.mean)} ± ${pct(r.std)}` : pct(r.mean);
-    const delta = r.variant === baseline
+    const isBase = r.variant === baseline;
+    const value = r.n > 1
+      ? `${cell(r.mean, metric.digits, metric.percent)} ± ${cell(r.std, metric.digits, metric.percent)}`
+      : cell(r.mean, metric.digits, metric.percent);
+    const delta = isBase
       ? "—"
-      : Number.isNaN(r.deltaPp)
-      ? "n/a"
-      : `${r.deltaPp >= 0 ? "+" : ""}${r.deltaPp.toFixed(2)}`;
-    const p = r.variant === baseline ? "—" : formatP(r.p);
-    const amp = Number.isNaN(r.amplifiedStd)
-      ? pct(r.amplified, 1)
-      : `${pct(r.amplified, 1)} ± ${pct(r.amplifiedStd, 1)}`;
-    lines.push(`| ${r.variant} | ${r.n} | ${acc} | ${delta} | ${p} |` + (attributed ? ` ${amp} |` : ""));
+      : Number.isFinite(r.delta)
+      ? `${r.delta >= 0 ? "+" : ""}${cell(r.delta, metric.digits, metric.percent)}`
+      : "n/a";
+    const extras = columns.map((c) => {
+      const e = r.extras[c.key] ?? { mean: NaN, std: NaN };
+      const m = cell(e.mean, c.digits, c.percent);
+      return c.withStd && !Number.isNaN(e.std) ? ` ${m} ± ${cell(e.std, c.digits, c.percent)} |` : ` ${m} |`;
+    });
+    lines.push(
+      `| ${r.variant} | ${r.n} | ${value} | ${delta} | ${isBase ? "—" : formatP(r.p)} |` + extras.join(""),
+    );
   }
   return lines.join("\n");
 }
@@ -122,39 +172,41 @@ export interface PlotSpec {
   yLabel?: string;
   /** Multiply values (e.g. 100 for percent). */
   scale?: number;
+  /**
+   * Measured only at some epochs (e.g. evaluations every n iterations): plot the epochs where every run of
+   * a variant has a value, instead of breaking the line at every gap.
+   */
+  sparse?: boolean;
 }
 
-export interface WriteSummaryOptions {
-  baseline?: string;
+export interface WriteSummaryOptions extends TableOptions {
   /** Heading of summary.md. */
   title?: string;
+  /** What the table shows, in a sentence or two before it (default: a description of the columns). */
+  description?: string;
   /** Extra Markdown after the table (setup, machine, config). */
   notes?: string;
   /**
-   * Plots to draw from perEpoch. Default: test accuracy (key `testAccuracy`, in %), then one plot per other
-   * numeric per-epoch key (except `epoch`) that the records have.
+   * Plots to draw from perEpoch. Default: one plot per numeric per-epoch key (except the x key), the
+   * ones given here first with their own titles.
    */
   plots?: PlotSpec[];
-  /** Per-epoch key holding the epoch number (default "epoch"; else 1, 2, ...). */
+  /** Per-epoch key holding the x value (default "epoch"; else 1, 2, ...). */
   epochKey?: string;
 }
 
-/** Default plots: accuracy first, then every other per-epoch key. */
-function defaultPlots(records: readonly RunRecord[], epochKey: string): PlotSpec[] {
+/** Plots: the given specs first, then every other per-epoch key. */
+function allPlots(records: readonly RunRecord[], epochKey: string, given: readonly PlotSpec[]): PlotSpec[] {
   const keys = new Set<string>();
   for (const r of records) for (const e of r.perEpoch ?? []) for (const k of Object.keys(e)) keys.add(k);
   keys.delete(epochKey);
-  const plots: PlotSpec[] = [];
-  if (keys.delete("testAccuracy")) {
-    plots.push({
-      key: "testAccuracy",
-      title: "Test accuracy per epoch (mean ± std over seeds)",
-      yLabel: "test accuracy (%)",
-      scale: 100,
-    });
-  }
-  for (const k of keys) plots.push({ key: k, title: `${k} per epoch (mean ± std over seeds)`, yLabel: k });
-  return plots;
+  for (const p of given) keys.delete(p.key);
+  const rest = [...keys].map((k) => ({
+    key: k,
+    title: `${k} per ${epochKey} (mean ± std over seeds)`,
+    yLabel: k,
+  }));
+  return [...given, ...rest];
 }
 
 /** Draws one plot: a band series per variant, mean ± std over that variant's seeds. */
@@ -169,83 +221,102 @@ export function plotPerEpoch(
     const runs = records.filter((r) => r.variant === v && r.perEpoch?.some((e) => spec.key in e));
     if (runs.length === 0) return [];
     const longest = runs.reduce((a, b) => (b.perEpoch!.length > a.perEpoch!.length ? b : a));
-    const x = longest.perEpoch!.map((e, i) => e[epochKey] ?? i + 1);
-    const values = runs.map((r) => r.perEpoch!.map((e) => (spec.key in e ? e[spec.key] * scale : NaN)));
+    let positions = longest.perEpoch!.map((_, i) => i);
+    if (spec.sparse) {
+      positions = positions.filter((i) => runs.every((r) => Number.isFinite(r.perEpoch![i]?.[spec.key])));
+      if (positions.length === 0) return [];
+    }
+    const x = positions.map((i) => longest.perEpoch![i][epochKey] ?? i + 1);
+    const values = runs.map((r) =>
+      positions.map((i) => {
+        const e = r.perEpoch![i];
+        return e && spec.key in e ? e[spec.key] * scale : NaN;
+      })
+    );
     return [bandSeries(v, values, x)];
   });
-  if (series.length === 0) return null;
+  if (series.length === 0 || (spec.sparse && series.every((s) => s.x.length < 2))) return null;
   return lineChart({
     series,
     title: spec.title ?? spec.key,
-    xLabel: "epoch",
+    xLabel: epochKey,
     yLabel: spec.yLabel ?? spec.key,
   });
 }
 
+/** The default sentence before the table. */
+function describe(o: TableOptions): string {
+  const m = o.metric, b = o.baseline;
+  const unit = m.percent ? " in percentage points" : "";
+  return `Final ${m.label} over seeds (mean ± sample std). Δ: difference of means against \`${b}\`${unit}. ` +
+    `p: two-sided Welch's t-test against \`${b}\`.`;
+}
+
 /**
- * Writes summary.md, summary.csv and the SVG plots into `outDir` (each file atomically). Returns the rows and
- * the written file paths.
+ * Writes summary.md, summary.csv, runs.csv and the SVG plots into `outDir` (each file atomically). Returns
+ * the rows and the written file paths.
  */
 export async function writeSummary(
   outDir: string,
   records: readonly RunRecord[],
-  opts: WriteSummaryOptions = {},
+  opts: WriteSummaryOptions,
 ): Promise<{ rows: VariantSummary[]; files: string[] }> {
-  const baseline = opts.baseline ?? "proposed";
+  const { baseline, metric } = opts;
   const epochKey = opts.epochKey ?? "epoch";
+  const columns = opts.columns ?? [];
   const rows = summarize(records, baseline);
   const files: string[] = [];
+  const write = async (name: string, text: string) => {
+    await writeFileAtomic(join(outDir, name), text);
+    files.push(join(outDir, name));
+  };
   const images: string[] = [];
-  for (const spec of opts.plots ?? defaultPlots(records, epochKey)) {
+  for (const spec of allPlots(records, epochKey, opts.plots ?? [])) {
     const svg = plotPerEpoch(records, spec, rows.map((r) => r.variant), epochKey);
     if (!svg) continue;
     const file = spec.file ?? `${spec.key.replace(/[^\w.-]+/g, "_")}.svg`;
-    await writeFileAtomic(join(outDir, file), svg);
-    files.push(join(outDir, file));
+    await write(file, svg);
     images.push(`![${spec.title ?? spec.key}](${file})`);
   }
-  const csv = toCsv(
-    rows.map((r) => ({
+  const delta = metric.percent ? "delta_pp" : "delta";
+  await write(
+    "summary.csv",
+    toCsv(rows.map((r) => ({
       variant: r.variant,
       n: r.n,
       seeds: r.seeds.join(" "),
-      mean_test_acc: r.mean,
-      std_test_acc: r.std,
-      delta_pp: r.deltaPp,
+      [`mean_${metric.key}`]: r.mean,
+      [`std_${metric.key}`]: r.std,
+      [delta]: metric.percent ? r.delta * 100 : r.delta,
       welch_t: r.t,
       welch_df: r.df,
       welch_p: r.p,
-      mean_amplified_share: r.amplified,
-    })),
-    [
-      "variant",
-      "n",
-      "seeds",
-      "mean_test_acc",
-      "std_test_acc",
-      "delta_pp",
-      "welch_t",
-      "welch_df",
-      "welch_p",
-      "mean_amplified_share",
-    ],
+      ...Object.fromEntries(columns.map((c) => [c.csv, r.extras[c.key]?.mean ?? NaN])),
+    }))),
   );
-  await writeFileAtomic(join(outDir, "summary.csv"), csv);
-  files.push(join(outDir, "summary.csv"));
-  const md = [
-    `# ${opts.title ?? "Experiment summary"}`,
-    "",
-    `Final test accuracy over seeds (mean ± sample std). Δ: difference of means against \`${baseline}\` in ` +
-    `percentage points. p: two-sided Welch's t-test against \`${baseline}\`. Errors amplified: share of the ` +
-    `final test errors where the excitatory stream pushed the wrong class up more than the inhibitory ` +
-    `stream held the true class down (attribution.json of each run).`,
-    "",
-    summaryMarkdownTable(rows, baseline),
-    "",
-    ...(opts.notes ? [opts.notes, ""] : []),
-    ...images.flatMap((i) => [i, ""]),
-  ].join("\n");
-  await writeFileAtomic(join(outDir, "summary.md"), md);
-  files.push(join(outDir, "summary.md"));
+  await write(
+    "runs.csv",
+    toCsv(
+      records.map((r) => ({
+        variant: r.variant,
+        seed: r.seed,
+        [`final_${metric.key}`]: r.final,
+        ...r.extras,
+      })),
+    ),
+  );
+  await write(
+    "summary.md",
+    [
+      `# ${opts.title ?? "Experiment summary"}`,
+      "",
+      opts.description ?? describe(opts),
+      "",
+      summaryMarkdownTable(rows, opts),
+      "",
+      ...(opts.notes ? [opts.notes, ""] : []),
+      ...images.flatMap((i) => [i, ""]),
+    ].join("\n"),
+  );
   return { rows, files };
 }

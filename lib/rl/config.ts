@@ -1,8 +1,7 @@
 /**
- * RL run configs in YAML (configs/rl_*.yaml): a typed schema over {@link RlOptions} built from
- * lib/experiment/schema.ts, and the loader behind
+ * RL run configs in YAML (configs/rl_*.yaml): a typed schema over {@link RlOptions} and the loader behind
  *
- *   deno run -A lib/rl/train.ts --config configs/rl_halfcheetah.yaml [--set ppo.learningRate=1e-4] [--seed 2]
+ *   deno task rl --config configs/rl_halfcheetah.yaml [--set ppo.learningRate=1e-4] [--seed 2]
  *
  * Defaults depend on the environment and the algorithm, so a config is resolved in three steps: `env` and
  * `algo` are read first (defaults cartpole, ed-ppo), the file is merged over `defaultRlOptions(env, algo)`,
@@ -16,7 +15,6 @@
 import {
   array,
   boolean,
-  ConfigError,
   integer,
   number,
   object,
@@ -26,8 +24,12 @@ import {
   schemaTable,
   string,
   validate,
-} from "../experiment/schema.ts";
-import { applyOverrides, parseYamlFile, readYamlFile } from "../experiment/config.ts";
+} from "../config/schema.ts";
+import { parseYamlFile, readYamlFile } from "../config/yaml.ts";
+import { applyOverrides, deepMerge } from "../config/overrides.ts";
+import { type CommandSpec, parseCommandLine, SHARED_FLAGS_USAGE } from "../config/command_line.ts";
+import { BACKEND_CHOICES } from "../backend/mod.ts";
+import { RUN_NAME } from "../io/run_folder.ts";
 import { defaultRlOptions, RL_ALGOS, RL_ENVS, type RlOptions } from "./options.ts";
 import type { PpoOptions } from "./ppo.ts";
 
@@ -78,8 +80,11 @@ const esSchema = object({
   policy: netSchema("ES policy"),
 }, { doc: "ES options" });
 
-/** What {@link rlConfigSchema} validates to: {@link RlOptions} without `ppo.algo` (it follows `algo`). */
-export type RlConfig = Omit<RlOptions, "ppo"> & { ppo: Omit<PpoOptions, "algo"> };
+/**
+ * What {@link rlConfigSchema} validates to: {@link RlOptions} without `ppo.algo` (it follows `algo`) and
+ * with an optional name.
+ */
+export type RlConfig = Omit<RlOptions, "ppo" | "name"> & { ppo: Omit<PpoOptions, "algo">; name?: string };
 
 const envSchema = oneOf(RL_ENVS, { doc: "environment" });
 const algoSchema = oneOf(RL_ALGOS, { doc: "learning algorithm" });
@@ -94,22 +99,16 @@ export const rlConfigSchema: Schema<RlConfig> = object({
   evalEpisodes: integer({ min: 1, doc: "episodes per evaluation" }),
   deterministicEval: boolean({ doc: "evaluate the mode instead of sampling" }),
   episodeLength: optional(integer({ min: 1, max: 1000, doc: "locomotion only: time limit below 1000" })),
-  backend: oneOf(["auto", "cpu", "webgpu"] as const, { doc: "compute backend" }),
-  csv: string({ doc: "per-iteration metrics CSV (empty: none)" }),
+  backend: oneOf(BACKEND_CHOICES, { doc: "compute backend" }),
+  name: optional(string({ pattern: RUN_NAME, doc: "run folder name (default rl_<env>_<algo>_s<seed>)" })),
+  outDir: string({ doc: "runs go to <outDir>/<name>" }),
+  checkpointEvery: integer({ min: 0, doc: "iterations between checkpoints (0 = only the last)" }),
   ppo: ppoSchema,
   es: esSchema,
 });
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Merges `over` into `base` (maps recursively; lists and scalars replace). */
-export function deepMerge(base: unknown, over: unknown): unknown {
-  if (!isMap(base) || !isMap(over)) return structuredClone(over);
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : structuredClone(v);
-  return out;
 }
 
 /**
@@ -123,11 +122,16 @@ export function resolveRlConfig(raw: unknown, file = "<config>", root = ""): RlO
   const at = (k: string) => (root === "" ? k : `${root}.${k}`);
   const env = validate(envSchema, map.env ?? "cartpole", file, at("env"));
   const algo = validate(algoSchema, map.algo ?? "ed-ppo", file, at("algo"));
-  const defaults = defaultRlOptions(env, algo) as unknown as Record<string, unknown>;
-  const { algo: ppoAlgo, ...ppoDefaults } = defaults.ppo as RlOptions["ppo"];
+  // The default name follows the run's seed, so it is filled in after validation.
+  const { name: _, ...defaults } = defaultRlOptions(env, algo);
+  const { algo: ppoAlgo, ...ppoDefaults } = defaults.ppo;
   const merged = deepMerge({ ...defaults, ppo: ppoDefaults }, map);
   const config = dropUndefined(validate(rlConfigSchema, merged, file, root)) as RlConfig;
-  return { ...config, ppo: { ...config.ppo, algo: ppoAlgo } };
+  return {
+    ...config,
+    name: config.name ?? `rl_${config.env}_${config.algo}_s${config.seed}`,
+    ppo: { ...config.ppo, algo: ppoAlgo },
+  };
 }
 
 /** Removes keys whose value is `undefined` (unset optional keys), recursively. */
@@ -144,25 +148,9 @@ export function parseRlConfig(text: string, file: string, overrides: readonly st
   return resolveOverridden(parseYamlFile(text, file), file, overrides);
 }
 
-/** {@link loadRlConfig}, synchronously (for command-line parsing). */
-export function loadRlConfigSync(file: string | undefined, overrides: readonly string[] = []): RlOptions {
-  if (!file) return resolveOverridden({}, "<defaults>", overrides);
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(file);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new ConfigError(file, "", "file not found");
-    throw e;
-  }
-  return parseRlConfig(text, file, overrides);
-}
-
 /** Reads, overrides and resolves an RL config file (no file: the defaults). */
-export async function loadRlConfig(
-  file: string | undefined,
-  overrides: readonly string[] = [],
-): Promise<RlOptions> {
-  return resolveOverridden(file ? await readYamlFile(file) : {}, file ?? "<defaults>", overrides);
+export function loadRlConfig(file: string | undefined, overrides: readonly string[] = []): RlOptions {
+  return resolveOverridden(file ? readYamlFile(file) : {}, file ?? "<defaults>", overrides);
 }
 
 function resolveOverridden(raw: unknown, file: string, overrides: readonly string[]): RlOptions {
@@ -174,4 +162,51 @@ function resolveOverridden(raw: unknown, file: string, overrides: readonly strin
 /** A Markdown table of every RL config key (type and meaning; defaults depend on env and algo). */
 export function rlConfigDocs(): string {
   return schemaTable(rlConfigSchema as Schema<unknown>);
+}
+
+/** The `deno task rl` command line. */
+export const RL_COMMAND: CommandSpec = {
+  usage: `Usage: deno task rl [--config FILE] [options]
+
+Options:
+${SHARED_FLAGS_USAGE}
+      --env NAME           same as --set env=NAME (${RL_ENVS.join(", ")}; default cartpole)
+      --algo NAME          same as --set algo=NAME (${RL_ALGOS.join(", ")}; default ed-ppo)
+      --seed N             same as --set seed=N
+      --iterations N       same as --set iterations=N (default: per env)
+      --lr X               learning rate of PPO (policy and value) and of ES
+      --eval-every N       evaluate every N iterations (default 0: only at the end)
+      --eval-episodes N    episodes per evaluation (default 16)
+      --episode-length N   locomotion only: time limit below 1000 steps
+      --backend NAME       same as --set backend=NAME (${BACKEND_CHOICES.join(", ")})
+      --out-dir DIR        same as --set outDir=DIR (default runs)
+      --name NAME          same as --set name=NAME (default rl_<env>_<algo>_s<seed>)
+      --resume             continue a killed run from its last checkpoint
+      --overwrite          replace an existing run folder of the same name
+      --quiet              no per-iteration lines
+      --keys               list every config key with its type
+      --debug              show the stack trace of an error`,
+  shorthands: {
+    env: ["env"],
+    algo: ["algo"],
+    seed: ["seed"],
+    iterations: ["iterations"],
+    lr: ["ppo.learningRate", "es.learningRate"],
+    "eval-every": ["evalEvery"],
+    "eval-episodes": ["evalEpisodes"],
+    "episode-length": ["episodeLength"],
+    backend: ["backend"],
+    "out-dir": ["outDir"],
+    name: ["name"],
+  },
+  switches: ["resume", "overwrite", "quiet", "keys"],
+};
+
+/**
+ * Options from a command line: the config file (if any) over the env/algo defaults, then the `--set`
+ * overrides, then the shorthand flags. Errors name the file or flag and the key.
+ */
+export function parseRlArgs(args: readonly string[]): RlOptions {
+  const line = parseCommandLine(args, RL_COMMAND);
+  return loadRlConfig(line.configPath, line.overrides);
 }

@@ -1,8 +1,9 @@
 /**
- * Action distributions over the policy network's outputs, evaluated on the backend, and the PPO output
- * error S = −∂ℓ_b/∂o_b: the per-sample derivative of the clipped surrogate plus entropy bonus with respect to
- * the network outputs o_b, where the minibatch loss is L = (1/B) Σ_b ℓ_b. This S is what every learning rule
- * consumes (BP transports it, DFA projects it, ED routes it modulo the output dimension).
+ * Action distributions over the policy network's outputs, evaluated on the backend: sampling, the mode,
+ * log-probabilities, and the output error of a score-function loss with per-sample weights g,
+ *   S = −∂/∂o_b [−g_b log π(a_b) − c·H_b] = g_b ∂log π(a_b)/∂o_b + c ∂H_b/∂o_b,
+ * which is what PPO (lib/rl/ppo_loss.ts) hands to every learning rule (BP transports it, DFA projects it,
+ * ED routes it modulo the output dimension).
  *
  * - `Categorical`: logits [B, A]; actions are indices.
  * - `TanhNormal`: Brax's NormalTanhDistribution. Outputs [B, 2d] = (loc, raw scale); scale = softplus(raw)
@@ -11,30 +12,13 @@
  *   and the entropy is the Gaussian entropy plus the log-det-Jacobian at a freshly sampled u' (a stochastic
  *   estimate, as in Brax), with its reparameterised gradient.
  *
- * Per-sample PPO loss (ρ = exp(log π(a) − log π_old(a)), A the advantage, c the entropy cost):
- *   ℓ_b = −min(ρA, clip(ρ, 1 − ε, 1 + ε)A) − c·H_b
- *   −∂ℓ_b/∂log π(a) = g_b = ρA·[ρA ≤ clip(ρ)A]      (zero where the clipped branch is the minimum)
- *
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
-import type { Tensor } from "../tensor.ts";
+import { Scope, type Tensor } from "../tensor.ts";
 
 export const LOG_SQRT_2PI: number = 0.5 * Math.log(2 * Math.PI);
-
-/** Collects temporaries of one computation and disposes them together. */
-export class Scope {
-  readonly #tensors: Tensor[] = [];
-  t(x: Tensor): Tensor {
-    this.#tensors.push(x);
-    return x;
-  }
-  [Symbol.dispose](): void {
-    this.#tensors.forEach((x) => x.dispose());
-    this.#tensors.length = 0;
-  }
-}
 
 export interface Sample {
   /** What the learner stores: i32 action indices [N] (categorical) or pre-tanh u [N, d] (tanh-normal). */
@@ -45,34 +29,12 @@ export interface Sample {
   logp: Tensor;
 }
 
-export interface PpoBatch {
-  /** Stored actions of the minibatch (as in `Sample.stored`). */
-  actions: Tensor;
-  /** Behaviour log-probabilities [B]. */
-  logpOld: Tensor;
-  /** Advantages [B] (already normalised if wanted). */
-  advantages: Tensor;
-}
-
-export interface PpoSettings {
-  clip: number;
-  entropyCost: number;
-  /** Noise for the tanh-normal entropy estimate [B, d] (from `entropyNoise`); ignored by categorical. */
-  noise?: Tensor;
-}
-
-/** The output error and the minibatch sums of the loss terms (all [1] tensors). */
-export interface PpoTerms {
-  /** S = −∂ℓ_b/∂o_b [B, C]. */
+/** The output error of a score-function loss and the summed entropy (a [1] tensor). */
+export interface ScoreError {
+  /** S [B, C]. */
   signal: Tensor;
-  /** Σ_b −min(ρA, clip(ρ)A). */
-  policyLossSum: Tensor;
   /** Σ_b H_b. */
   entropySum: Tensor;
-  /** Σ_b (ρ − 1) − log ρ (the k3 KL estimate). */
-  approxKlSum: Tensor;
-  /** Σ_b [|ρ − 1| > ε]. */
-  clipCount: Tensor;
 }
 
 export interface ActionDistribution {
@@ -86,35 +48,12 @@ export interface ActionDistribution {
   /** Random draws per sample needed by `sample` (to advance the counter). */
   noiseSize(rows: number): number;
   entropyNoise(rows: number, seed: number, counter: number): Tensor | undefined;
-  ppoError(out: Tensor, batch: PpoBatch, settings: PpoSettings): PpoTerms;
+  /**
+   * S = g ⊙ ∂log π(a)/∂o + c·∂H/∂o for per-sample weights g [B, 1] and entropy cost c; `noise` is the
+   * tanh-normal entropy noise [B, d] (from `entropyNoise`), ignored by the categorical.
+   */
+  scoreError(out: Tensor, actions: Tensor, g: Tensor, entropyCost: number, noise?: Tensor): ScoreError;
   dispose(): void;
-}
-
-/**
- * The shared part of the PPO error: ratio, clipped surrogate, g = −∂ℓ/∂log π as a column [B, 1], and the
- * summed diagnostics.
- */
-function surrogate(logp: Tensor, batch: PpoBatch, clip: number) {
-  using s = new Scope();
-  const rows = logp.shape[0];
-  const logRatio = s.t(ops.sub(logp, batch.logpOld));
-  const ratio = s.t(ops.unary("exp", logRatio));
-  const surr1 = s.t(ops.mul(ratio, batch.advantages));
-  const clipped = s.t(ops.clamp(ratio, 1 - clip, 1 + clip));
-  const surr2 = s.t(ops.mul(clipped, batch.advantages));
-  const active = s.t(ops.binary("le", surr1, surr2));
-  const g = s.t(ops.mul(surr1, active));
-  const best = s.t(ops.binary("min", surr1, surr2));
-  const bestSum = s.t(ops.sum(best, null));
-  const kl = s.t(ops.sub(s.t(ops.affine(ratio, 1, -1)), logRatio));
-  const deviation = s.t(ops.unary("abs", s.t(ops.affine(ratio, 1, -1))));
-  const outside = s.t(ops.binary("gt", deviation, s.t(ops.full(logp.backend, [1], clip))));
-  return {
-    g: g.reshape([rows, 1]),
-    policyLossSum: ops.scale(bestSum, -1),
-    approxKlSum: ops.sum(kl, null),
-    clipCount: ops.sum(outside, null),
-  };
 }
 
 const ceil4 = (n: number) => Math.ceil(n / 4) * 4;
@@ -157,25 +96,19 @@ export class Categorical implements ActionDistribution {
   }
 
   /** S = g·(onehot(a) − p) − c·p ⊙ (log p + H). */
-  ppoError(out: Tensor, batch: PpoBatch, settings: PpoSettings): PpoTerms {
+  scoreError(out: Tensor, actions: Tensor, g: Tensor, entropyCost: number): ScoreError {
     using s = new Scope();
     const rows = out.shape[0];
     const logp = s.t(ops.logSoftmax(out));
     const p = s.t(ops.unary("exp", logp));
-    const picked = s.t(ops.oneHot(batch.actions, this.outputs));
-    const logpA = s.t(ops.sum(s.t(ops.mul(picked, logp)), 1));
-    const sur = surrogate(logpA, batch, settings.clip);
-    s.t(sur.g);
+    const picked = s.t(ops.oneHot(actions, this.outputs));
     const negEntropy = s.t(ops.sum(s.t(ops.mul(p, logp)), 1)); // −H [B]
-    const policyPart = s.t(ops.mul(sur.g, s.t(ops.sub(picked, p))));
+    const policyPart = s.t(ops.mul(g, s.t(ops.sub(picked, p))));
     const shifted = s.t(ops.sub(logp, s.t(negEntropy.reshape([rows, 1])))); // log p + H
-    const entropyPart = s.t(ops.scale(s.t(ops.mul(p, shifted)), -settings.entropyCost));
+    const entropyPart = s.t(ops.scale(s.t(ops.mul(p, shifted)), -entropyCost));
     return {
       signal: ops.add(policyPart, entropyPart),
-      policyLossSum: sur.policyLossSum,
       entropySum: ops.scale(s.t(ops.sum(negEntropy, null)), -1),
-      approxKlSum: sur.approxKlSum,
-      clipCount: sur.clipCount,
     };
   }
 
@@ -261,23 +194,20 @@ export class TanhNormal implements ActionDistribution {
    *   S_loc = g·z/σ − 2c·t'
    *   S_raw = softplus'(raw) · [g·(z² − 1)/σ + c·(1/σ − 2t'ε')]
    */
-  ppoError(out: Tensor, batch: PpoBatch, settings: PpoSettings): PpoTerms {
+  scoreError(out: Tensor, actions: Tensor, g: Tensor, entropyCost: number, noise?: Tensor): ScoreError {
     using s = new Scope();
-    const rows = out.shape[0], c = settings.entropyCost;
-    if (!settings.noise) throw new Error("TanhNormal.ppoError: needs entropy noise (see entropyNoise)");
+    const rows = out.shape[0], c = entropyCost;
+    if (!noise) throw new Error("TanhNormal.scoreError: needs entropy noise (see entropyNoise)");
     const { loc, raw, scale } = this.params(out, s);
-    const u = batch.actions;
-    const logpA = this.#logProb(loc, scale, u, s);
-    const sur = surrogate(logpA, batch, settings.clip);
-    s.t(sur.g);
+    const u = actions;
     const invScale = s.t(ops.unary("reciprocal", scale));
     const z = s.t(ops.mul(s.t(ops.sub(u, loc)), invScale));
-    const uPrime = s.t(ops.add(loc, s.t(ops.mul(scale, settings.noise))));
+    const uPrime = s.t(ops.add(loc, s.t(ops.mul(scale, noise))));
     const tPrime = s.t(ops.activation({ kind: "tanh" }, uPrime));
-    const sLoc = s.t(ops.sub(s.t(ops.mul(sur.g, s.t(ops.mul(z, invScale)))), s.t(ops.scale(tPrime, 2 * c))));
+    const sLoc = s.t(ops.sub(s.t(ops.mul(g, s.t(ops.mul(z, invScale)))), s.t(ops.scale(tPrime, 2 * c))));
     const zz = s.t(ops.affine(s.t(ops.unary("square", z)), 1, -1));
-    const policyScale = s.t(ops.mul(sur.g, s.t(ops.mul(zz, invScale))));
-    const jacScale = s.t(ops.mul(tPrime, settings.noise));
+    const policyScale = s.t(ops.mul(g, s.t(ops.mul(zz, invScale))));
+    const jacScale = s.t(ops.mul(tPrime, noise));
     const entropyScale = s.t(ops.scale(s.t(ops.sub(invScale, s.t(ops.scale(jacScale, 2)))), c));
     const sScale = s.t(ops.add(policyScale, entropyScale));
     const sRaw = s.t(ops.mul(sScale, s.t(ops.activationGrad({ kind: "softplus" }, raw))));
@@ -288,13 +218,7 @@ export class TanhNormal implements ActionDistribution {
     // H_b = Σ_j (½ + log √(2π) + log σ_j + log-det-Jacobian at u'_j)
     const perDim = s.t(ops.add(s.t(ops.unary("log", scale)), TanhNormal.logJacobian(uPrime, s)));
     const entropySum = s.t(ops.sum(perDim, null));
-    return {
-      signal,
-      policyLossSum: sur.policyLossSum,
-      entropySum: ops.affine(entropySum, 1, rows * this.size * (0.5 + LOG_SQRT_2PI)),
-      approxKlSum: sur.approxKlSum,
-      clipCount: sur.clipCount,
-    };
+    return { signal, entropySum: ops.affine(entropySum, 1, rows * this.size * (0.5 + LOG_SQRT_2PI)) };
   }
 
   dispose(): void {

@@ -17,8 +17,9 @@ import * as ops from "../ops.ts";
 import { readAll } from "../tensor.ts";
 import { fillNormal, Rng } from "../random.ts";
 import type { Grad } from "../nn/layer.ts";
-import type { VecEnv } from "./vec_env.ts";
-import { policyOutputs } from "./vec_env.ts";
+import { type ActionSpace, policyOutputs, type VecEnv } from "./vec_env.ts";
+import type { IterationMetrics, Learner } from "./learner.ts";
+import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { type NetOptions, RlNet, strategyFor } from "./nets.ts";
 import { softplus } from "./distributions.ts";
@@ -39,16 +40,12 @@ export interface EsOptions {
   policy: NetOptions;
 }
 
-export interface EsIterationMetrics {
-  iteration: number;
-  envSteps: number;
-  /** Mean return over the 2P perturbed policies. */
-  episodeReturn: number;
+/** `episodeReturn` is the mean return over the 2P perturbed policies of the iteration. */
+export interface EsIterationMetrics extends IterationMetrics {
   maxReturn: number;
   /** Norm of the ES gradient estimate. */
   gradNorm: number;
   zeroFraction: number;
-  seconds: number;
 }
 
 /** Shapes of the layers in parameter order, enough to run the net on a flat vector. */
@@ -69,7 +66,7 @@ export function centeredRanks(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
-export class EsLearner {
+export class EsLearner implements Learner<EsIterationMetrics> {
   readonly net: RlNet;
   readonly normalizer: RunningNormalizer;
   readonly numParams: number;
@@ -157,8 +154,13 @@ export class EsLearner {
   }
 
   /** Writes member m's action for output `o` into `actions` (index or tanh-squashed vector). */
-  #act(o: Float32Array, m: number, actions: Int32Array | Float32Array, stochastic: boolean): void {
-    const space = this.env.actionSpace;
+  #act(
+    space: ActionSpace,
+    o: Float32Array,
+    m: number,
+    actions: Int32Array | Float32Array,
+    stochastic: boolean,
+  ): void {
     if (space.kind === "discrete") {
       let best = 0;
       if (stochastic) {
@@ -189,15 +191,16 @@ export class EsLearner {
     }
   }
 
-  /** One episode per member (rows of `thetas`); returns the undiscounted returns. */
+  /** One episode per member (rows of `thetas`) in `env`; returns the undiscounted returns. */
   rollout(
+    env: VecEnv,
     thetas: Float32Array,
     members: number,
     seed: number,
     stochastic: boolean,
     observe: boolean,
   ): Float64Array {
-    const env = this.env, D = env.obsSize, C = policyOutputs(env.actionSpace);
+    const D = env.obsSize, C = policyOutputs(env.actionSpace);
     let obs = env.reset(seed, members);
     const returns = new Float64Array(members), done = new Uint8Array(members);
     const actions = env.actionSpace.kind === "discrete"
@@ -217,7 +220,7 @@ export class EsLearner {
       for (let m = 0; m < members; m++) {
         if (done[m]) continue;
         this.forward(thetas, m, normed.subarray(m * D, (m + 1) * D), out);
-        this.#act(out, m, actions, stochastic);
+        this.#act(env.actionSpace, out, m, actions, stochastic);
       }
       const step = env.step(actions);
       for (let m = 0; m < members; m++) {
@@ -247,7 +250,7 @@ export class EsLearner {
         thetas[(2 * i + 1) * K + k] = theta[k] - e;
       }
     }
-    const returns = this.rollout(thetas, 2 * P, this.#rng.nextU32(), o.stochasticActions, true);
+    const returns = this.rollout(this.env, thetas, 2 * P, this.#rng.nextU32(), o.stochasticActions, true);
     const weights = o.fitnessShaping === "centered-rank"
       ? centeredRanks(returns)
       : Float64Array.from(returns);
@@ -302,13 +305,45 @@ export class EsLearner {
     this.#theta = null;
   }
 
-  /** Mean return of the unperturbed policy over `episodes` episodes. */
-  async evaluate(episodes: number, seed: number, stochastic: boolean): Promise<number> {
+  /** Mean return of the unperturbed policy over `episodes` episodes of `env`. */
+  async evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
     const theta = await this.parameters();
     const thetas = new Float32Array(episodes * this.numParams);
     for (let m = 0; m < episodes; m++) thetas.set(theta, m * this.numParams);
-    const returns = this.rollout(thetas, episodes, seed, stochastic, false);
+    const returns = this.rollout(env, thetas, episodes, seed, !deterministic, false);
     return returns.reduce((a, b) => a + b, 0) / episodes;
+  }
+
+  describe(m: EsIterationMetrics): string {
+    return `max ${m.maxReturn.toFixed(1)} zero ${m.zeroFraction.toFixed(3)}`;
+  }
+
+  async save(path: string): Promise<void> {
+    await saveCheckpoint(path, this.net.checkpointTensors("policy."), {
+      learner: "es",
+      iteration: String(this.#iteration),
+      envSteps: String(this.#envSteps),
+      noiseCounter: String(this.#counter),
+      rng: JSON.stringify(this.#rng.position),
+      policySteps: String(this.net.optimizer.steps),
+      normalizer: JSON.stringify(this.normalizer.state),
+    });
+  }
+
+  async load(path: string): Promise<void> {
+    const m = await loadCheckpoint(path, this.net.checkpointTensors("policy."));
+    if (m.learner !== "es") throw new Error(`${path}: holds a ${m.algo ?? m.learner} learner, not es`);
+    this.#iteration = Number(m.iteration);
+    this.#envSteps = Number(m.envSteps);
+    this.#counter = Number(m.noiseCounter);
+    this.#rng.seek(JSON.parse(m.rng));
+    this.net.optimizer.steps = Number(m.policySteps);
+    this.normalizer.restore(JSON.parse(m.normalizer));
+    this.#theta = null;
+  }
+
+  get iterations(): number {
+    return this.#iteration;
   }
 
   dispose(): void {

@@ -12,19 +12,18 @@ import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import { Network } from "../nn/network.ts";
 import type { LayerCache, Param } from "../nn/layer.ts";
-import { disposeCache, disposeStreams } from "../nn/layer.ts";
+import { disposeCache } from "../nn/layer.ts";
 import type { LearningRule } from "../rules/rule.ts";
-import { Backprop } from "../rules/bp.ts";
-import { DirectFeedbackAlignment } from "../rules/dfa.ts";
-import { ErrorDiffusion } from "../rules/ed.ts";
+import { applyRule, makeRule, type RuleName } from "../rules/step.ts";
 import { Adam } from "../optim/optimizer.ts";
+import { trainingTensors } from "../io/checkpoint.ts";
 
 export const PPO_ALGOS = ["bp-ppo", "dfa-ppo", "ed-ppo", "ed-ppo-nondale"] as const;
 export type PpoAlgo = typeof PPO_ALGOS[number];
 
 export interface RuleStrategy {
   readonly algo: PpoAlgo;
-  readonly rule: "bp" | "dfa" | "ed";
+  readonly rule: RuleName;
   readonly dualStream: boolean;
   /** Dale floor after every optimizer step (0), or null for no clamp. */
   readonly floor: number | null;
@@ -94,11 +93,7 @@ export class RlNet {
         p.value = scaled;
       }
     }
-    this.rule = strategy.rule === "ed"
-      ? new ErrorDiffusion()
-      : strategy.rule === "dfa"
-      ? new DirectFeedbackAlignment(backend, this.net.layers, outputs, seed)
-      : new Backprop();
+    this.rule = makeRule(strategy.rule, backend, this.net, seed);
     this.optimizer = new Adam({ ...update, floor: strategy.floor });
   }
 
@@ -130,16 +125,13 @@ export class RlNet {
    * gradients from the drives, Adam with the Dale clamp. Disposes the caches.
    */
   learn(caches: LayerCache[], signal: Tensor, lrScale = 1): void {
-    const drives = this.rule.drives(this.net.layers, caches, { signal, loss: "bce" });
-    const groups = this.net.layers.map((layer, l) => ({
-      params: layer.params,
-      grads: layer.gradients(caches[l], drives[l]),
-      lrScale,
-    }));
-    this.optimizer.step(groups);
-    groups.forEach((g) => g.grads.forEach((x) => x.tensor.dispose()));
-    drives.forEach(disposeStreams);
-    caches.forEach(disposeCache);
+    const { net, rule, optimizer } = this;
+    applyRule({ net, rule, optimizer, caches, error: { signal, loss: "bce" }, lrScale });
+  }
+
+  /** Parameters and optimizer state by name (`<prefix>param.i.name`, `<prefix>opt.i.slot`). */
+  checkpointTensors(prefix: string): Map<string, Tensor> {
+    return trainingTensors(this.net.params, this.optimizer, prefix);
   }
 
   /** [weights at exactly 0, weights below 0, weight count] over the weight matrices, as [1] tensors. */

@@ -49,6 +49,27 @@ export class RunningNormalizer {
     this.count = total;
   }
 
+  /** The statistics as plain numbers (f64 values survive JSON exactly), for checkpoints. */
+  get state(): { count: number; mean: number[]; m2: number[] } {
+    return { count: this.count, mean: [...this.mean], m2: [...this.m2] };
+  }
+
+  /** Restores statistics saved from {@link state}. */
+  restore(state: { count: number; mean: number[]; m2: number[] }): void {
+    if (state.mean.length !== this.size || state.m2.length !== this.size) {
+      throw new Error(
+        `RunningNormalizer: saved statistics have ${state.mean.length} features, need ${this.size}`,
+      );
+    }
+    this.count = state.count;
+    this.mean.set(state.mean);
+    this.m2.set(state.m2);
+    for (let j = 0; j < this.size; j++) {
+      this.#meanF32[j] = this.mean[j];
+      this.#std[j] = this.count > 0 ? Math.min(1e6, Math.max(1e-6, Math.sqrt(this.m2[j] / this.count))) : 1;
+    }
+  }
+
   get std(): Float32Array {
     return this.#std;
   }

@@ -1,6 +1,6 @@
 /**
  * Every RL run option in one typed object with per-environment defaults, so a YAML config
- * (configs/rl_*.yaml, read by lib/experiment/config.ts) can be validated against it and merged over it.
+ * (configs/rl_*.yaml, read by lib/rl/config.ts) can be validated against it and merged over it.
  *
  * @module
  */
@@ -8,6 +8,7 @@ import type { PpoOptions } from "./ppo.ts";
 import type { EsOptions } from "./es.ts";
 import type { NetOptions, PpoAlgo } from "./nets.ts";
 import { PPO_ALGOS } from "./nets.ts";
+import type { BackendChoice } from "../backend/mod.ts";
 
 export const RL_ALGOS = [...PPO_ALGOS, "es"] as const;
 export type RlAlgo = PpoAlgo | "es";
@@ -25,10 +26,13 @@ export interface RlOptions {
   deterministicEval: boolean;
   /** Locomotion only: a time limit shorter than Brax's 1000 steps (unset: 1000). */
   episodeLength?: number;
-  /** "cpu" for now; the webgpu backend has the same interface. */
-  backend: "auto" | "cpu" | "webgpu";
-  /** Per-iteration CSV path ("" for none). */
-  csv: string;
+  backend: BackendChoice;
+  /** Run folder name under `outDir` (config files may leave it out: rl_<env>_<algo>_s<seed>). */
+  name: string;
+  /** The run writes config.yaml, metrics.csv, result.json and checkpoints to <outDir>/<name>. */
+  outDir: string;
+  /** Iterations between checkpoints (0: only at the end). */
+  checkpointEvery: number;
   ppo: PpoOptions;
   es: EsOptions;
 }
@@ -190,7 +194,9 @@ export function defaultRlOptions(env: RlEnvName = "cartpole", algo: RlAlgo = "ed
     evalEpisodes: 16,
     deterministicEval: false,
     backend: "cpu",
-    csv: "",
+    name: `rl_${env}_${algo}_s0`,
+    outDir: "runs",
+    checkpointEvery: 10,
     ppo: ppoDefaults(env, ppoAlgo),
     es: esDefaults(env),
   };

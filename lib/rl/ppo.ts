@@ -18,14 +18,18 @@
  */
 import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
-import { readAll, type Tensor } from "../tensor.ts";
+import { readAll, Scope, type Tensor } from "../tensor.ts";
 import { Rng } from "../random.ts";
 import type { VecEnv } from "./vec_env.ts";
 import { EpisodeTracker, policyOutputs } from "./vec_env.ts";
-import { type ActionDistribution, makeDistribution, Scope } from "./distributions.ts";
+import { type ActionDistribution, makeDistribution } from "./distributions.ts";
+import { ppoLoss } from "./ppo_loss.ts";
 import { type AdvantageKind, gae } from "./gae.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { type NetOptions, type PpoAlgo, RlNet, strategyFor } from "./nets.ts";
+import type { IterationMetrics, Learner } from "./learner.ts";
+import { resumeSeed } from "./learner.ts";
+import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
 
 export interface PpoOptions {
   algo: PpoAlgo;
@@ -49,11 +53,7 @@ export interface PpoOptions {
   value: NetOptions;
 }
 
-export interface PpoIterationMetrics {
-  iteration: number;
-  envSteps: number;
-  /** Mean undiscounted return of the last 20 completed episodes (NaN before the first). */
-  episodeReturn: number;
+export interface PpoIterationMetrics extends IterationMetrics {
   /** Episodes completed during this iteration's rollout. */
   episodes: number;
   policyLoss: number;
@@ -66,10 +66,9 @@ export interface PpoIterationMetrics {
   valueZeroFraction: number;
   policyNegativeFraction: number;
   valueNegativeFraction: number;
-  seconds: number;
 }
 
-export class PpoLearner {
+export class PpoLearner implements Learner<PpoIterationMetrics> {
   readonly policy: RlNet;
   readonly value: RlNet;
   readonly dist: ActionDistribution;
@@ -262,7 +261,7 @@ export class PpoLearner {
 
         const pol = this.policy.forward(x);
         s.t(pol.out);
-        const terms = this.dist.ppoError(pol.out, { actions: act, logpOld: logpMb, advantages: advMb }, {
+        const terms = ppoLoss(this.dist, pol.out, { actions: act, logpOld: logpMb, advantages: advMb }, {
           clip: o.clip,
           entropyCost: o.entropyCost,
           noise,
@@ -316,6 +315,54 @@ export class PpoLearner {
       obs = step.obs.slice();
     }
     return returns.reduce((a, b) => a + b, 0) / episodes;
+  }
+
+  describe(m: PpoIterationMetrics): string {
+    return `pl ${m.policyLoss.toFixed(3)} vl ${m.valueLoss.toFixed(3)} ent ${m.entropy.toFixed(3)} ` +
+      `kl ${m.approxKl.toFixed(4)} zero ${m.policyZeroFraction.toFixed(3)}/${m.valueZeroFraction.toFixed(3)}`;
+  }
+
+  async save(path: string): Promise<void> {
+    const tensors = new Map([
+      ...this.policy.checkpointTensors("policy."),
+      ...this.value.checkpointTensors("value."),
+    ]);
+    await saveCheckpoint(path, tensors, {
+      learner: "ppo",
+      algo: this.options.algo,
+      iteration: String(this.#iteration),
+      envSteps: String(this.#envSteps),
+      noiseCounter: String(this.#counter),
+      rng: JSON.stringify(this.#rng.position),
+      policySteps: String(this.policy.optimizer.steps),
+      valueSteps: String(this.value.optimizer.steps),
+      normalizer: JSON.stringify(this.normalizer.state),
+      recentReturns: JSON.stringify(this.tracker.recent),
+    });
+  }
+
+  async load(path: string): Promise<void> {
+    const tensors = new Map([
+      ...this.policy.checkpointTensors("policy."),
+      ...this.value.checkpointTensors("value."),
+    ]);
+    const m = await loadCheckpoint(path, tensors);
+    if (m.learner !== "ppo" || m.algo !== this.options.algo) {
+      throw new Error(`${path}: holds a ${m.algo ?? m.learner} learner, not ${this.options.algo}`);
+    }
+    this.#iteration = Number(m.iteration);
+    this.#envSteps = Number(m.envSteps);
+    this.#counter = Number(m.noiseCounter);
+    this.#rng.seek(JSON.parse(m.rng));
+    this.policy.optimizer.steps = Number(m.policySteps);
+    this.value.optimizer.steps = Number(m.valueSteps);
+    this.normalizer.restore(JSON.parse(m.normalizer));
+    this.tracker.restart(JSON.parse(m.recentReturns).map(Number));
+    this.#obs = this.env.reset(resumeSeed(this.seed, this.#iteration), this.options.numEnvs);
+  }
+
+  get iterations(): number {
+    return this.#iteration;
   }
 
   dispose(): void {

@@ -47,6 +47,12 @@ export interface VecEnv {
   step(actions: Int32Array | Float32Array): VecEnvStep;
 }
 
+/** A value's type for an error message (`null`, `Array`, `Int32Array`, ...). */
+export function typeName(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  return (x as object).constructor?.name ?? typeof x;
+}
+
 /** Width of the policy's output for an action space: logits, or (loc, raw scale) per action dimension. */
 export function policyOutputs(space: ActionSpace): number {
   return space.kind === "discrete" ? space.n : 2 * space.size;
@@ -82,6 +88,15 @@ export class EpisodeTracker {
         this.#lengths[i] = 0;
       }
     }
+  }
+
+  /** Forgets the episodes in progress (their environments were reset) and sets the recent window. */
+  restart(recent: readonly number[]): void {
+    this.#returns.fill(0);
+    this.#lengths.fill(0);
+    this.#doneReturns = [];
+    this.#doneLengths = [];
+    this.recent.splice(0, this.recent.length, ...recent.slice(-this.window));
   }
 
   /** Mean of the last `window` completed returns (NaN before the first). */

@@ -1,9 +1,7 @@
 /**
- * One classification learner: a network, a learning rule and an optimizer, with the training step written
- * as the loop every rule shares:
- *
- *   forward → output error S (one-vs-all, optionally batch-centered) → drives U_l = rule(S, caches)
- *   → gradients from drives → optimizer step with the Dale clamp
+ * One classification learner: a network, a learning rule and an optimizer. Its training step forms the
+ * output error S (one-vs-all, optionally batch-centered) and hands it to the step every learner shares
+ * (`applyRule`: drives U_l = rule(S, caches) → gradients from drives → optimizer step with the Dale clamp).
  *
  * Metrics accumulate on the device and are read back once per epoch.
  */
@@ -11,11 +9,8 @@ import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import { readAll, type Tensor } from "../tensor.ts";
 import { Network } from "../nn/network.ts";
-import { disposeCache, disposeStreams } from "../nn/layer.ts";
 import type { LearningRule } from "../rules/rule.ts";
-import { ErrorDiffusion } from "../rules/ed.ts";
-import { DirectFeedbackAlignment } from "../rules/dfa.ts";
-import { Backprop } from "../rules/bp.ts";
+import { applyRule, makeRule } from "../rules/step.ts";
 import { Adam, type Optimizer, Sgd } from "../optim/optimizer.ts";
 import type { RuleSettings } from "./variants.ts";
 
@@ -99,11 +94,7 @@ export class Classifier {
       inhibitoryScale: s.asymmetricInit ? 0.5 : 1,
       seed: options.seed,
     });
-    this.rule = s.rule === "ed"
-      ? new ErrorDiffusion()
-      : s.rule === "dfa"
-      ? new DirectFeedbackAlignment(backend, this.net.layers, options.classes, options.seed)
-      : new Backprop();
+    this.rule = makeRule(s.rule, backend, this.net, options.seed);
     const floor = s.dualStream ? s.floor : null;
     const o = options.optimizer;
     this.optimizer = o.kind === "adam"
@@ -130,17 +121,15 @@ export class Classifier {
       using classMean = ops.mean(error, 0);
       signal = ops.sub(error, classMean); // per-class batch mean removed
     }
-    const drives = rule.drives(net.layers, caches, { signal, loss: this.options.settings.loss });
-    this.#accumulate(error, output, targets, drives.map((d) => d.p));
-    const groups = net.layers.map((layer, l) => ({
-      params: layer.params,
-      grads: layer.gradients(caches[l], drives[l]),
-      lrScale: lrScale * this.lrMultipliers[l],
-    }));
-    optimizer.step(groups);
-    groups.forEach((g) => g.grads.forEach((x) => x.tensor.dispose()));
-    drives.forEach(disposeStreams);
-    caches.forEach(disposeCache);
+    applyRule({
+      net,
+      rule,
+      optimizer,
+      caches,
+      error: { signal, loss: this.options.settings.loss },
+      lrScale: this.lrMultipliers.map((m) => lrScale * m),
+      inspect: (drives) => this.#accumulate(error, output, targets, drives.map((d) => d.p)),
+    });
     if (signal !== error) signal.dispose();
     error.dispose();
   }

@@ -1,7 +1,7 @@
 /** The classification data a run trains on, from the config's dataset section. */
 import { loadIdxSplits, loadMnist } from "../../datasets/mnist.ts";
 import { loadCifar10 } from "../../datasets/cifar10.ts";
-import type { ClassificationConfig } from "../experiment/config.ts";
+import type { ClassificationConfig } from "./config.ts";
 
 export interface Dataset {
   name: string;

@@ -5,17 +5,17 @@
  * uninterrupted one (minibatch order and learning rate depend only on seed, epoch and step).
  */
 import { join } from "node:path";
-import { stringify as toYaml } from "yaml";
 import { createBackend } from "../backend/mod.ts";
 import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import { Rng } from "../random.ts";
-import { readAll, type Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
 import { appendCsvRow, type CsvRow, filterCsvRows } from "../io/csv.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { ProgressBar } from "../io/progress.ts";
-import { readSafetensors, type SafeTensorInput, writeSafetensors } from "../io/safetensors.ts";
-import type { ClassificationConfig } from "../experiment/config.ts";
+import { loadCheckpoint, saveCheckpoint, trainingTensors } from "../io/checkpoint.ts";
+import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder } from "../io/run_folder.ts";
+import type { ClassificationConfig } from "./config.ts";
 import { Classifier } from "./classifier.ts";
 import { postHoc } from "./posthoc.ts";
 import { attributeDataset, type ErrorAttribution } from "./attribution.ts";
@@ -83,17 +83,20 @@ export function settingsFor(config: ClassificationConfig): RuleSettings {
   };
 }
 
-const CHECKPOINT = "checkpoint.safetensors";
-const METRICS = "metrics.csv";
 const ATTRIBUTION = "attribution.json";
+/** What a resumed run may change: its length, where it computes, how often it saves, where it reads data. */
+const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
 
 export async function runClassification(
   config: ClassificationConfig,
   options: RunOptions = {},
 ): Promise<RunResult> {
   const log = options.log === undefined ? console.log : options.log;
-  const dir = join(config.outDir, config.name);
-  await prepareRunFolder(dir, config, options);
+  const { dir, resumed } = await openRunFolder(config.outDir, config.name, config, {
+    resume: options.resume,
+    overwrite: options.overwrite,
+    mutableKeys: RESUMABLE_CHANGES,
+  });
   const backend = options.backend ?? await createBackend(config.backend);
   const data = options.dataset ?? await loadDataset(config.dataset, log ?? undefined);
   const clf = new Classifier(backend, {
@@ -110,6 +113,7 @@ export async function runClassification(
       beta1: config.optimizer.beta1,
       beta2: config.optimizer.beta2,
       eps: config.optimizer.eps,
+      weightDecay: config.optimizer.weightDecay,
     },
     lrMultipliers: config.rule.lrMultipliers,
     seed: config.seed,
@@ -117,9 +121,9 @@ export async function runClassification(
   try {
     const epochs: EpochRecord[] = [];
     let start = 0;
-    if (options.resume) {
-      start = await restoreCheckpoint(join(dir, CHECKPOINT), clf);
-      await filterCsvRows(join(dir, METRICS), (row) => Number(row.epoch) <= start);
+    if (resumed) {
+      start = await restoreRunCheckpoint(join(dir, CHECKPOINT_FILE), clf);
+      await filterCsvRows(join(dir, METRICS_FILE), (row) => Number(row.epoch) <= start);
       log?.(`resumed ${dir} after epoch ${start}`);
     }
     const last = Math.min(config.epochs, start + (options.stopAfterEpochs ?? Infinity));
@@ -130,9 +134,9 @@ export async function runClassification(
     for (let epoch = start + 1; epoch <= last; epoch++) {
       const record = await trainEpoch(clf, data, config, epoch, log);
       epochs.push(record);
-      await appendCsvRow(join(dir, METRICS), csvRow(record));
+      await appendCsvRow(join(dir, METRICS_FILE), csvRow(record));
       if (config.checkpointEvery > 0 && epoch % config.checkpointEvery === 0 || epoch === config.epochs) {
-        await saveCheckpoint(join(dir, CHECKPOINT), clf, epoch);
+        await saveRunCheckpoint(join(dir, CHECKPOINT_FILE), clf, epoch);
       }
     }
     // (Resuming a finished run trains nothing: its accuracy comes from the restored checkpoint.)
@@ -150,29 +154,6 @@ export async function runClassification(
     clf.dispose();
     if (!options.backend) backend.dispose();
   }
-}
-
-async function prepareRunFolder(
-  dir: string,
-  config: ClassificationConfig,
-  options: RunOptions,
-): Promise<void> {
-  const exists = await Deno.stat(join(dir, METRICS)).then(() => true, () => false);
-  if (options.resume) {
-    const hasCheckpoint = await Deno.stat(join(dir, CHECKPOINT)).then(() => true, () => false);
-    if (!hasCheckpoint) {
-      throw new Error(`--resume: ${join(dir, CHECKPOINT)} not found; start the run without --resume`);
-    }
-    return;
-  }
-  if (exists && !options.overwrite) {
-    throw new Error(
-      `${dir} already holds a run; pass --resume to continue it, or choose another name (--name) or outDir`,
-    );
-  }
-  if (exists) await Deno.remove(dir, { recursive: true });
-  await Deno.mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, "config.yaml"), toYaml(config));
 }
 
 async function trainEpoch(
@@ -266,44 +247,17 @@ function csvRow(r: EpochRecord): CsvRow {
 }
 
 /** Parameters, optimizer state and the epoch reached, in one atomic safetensors file. */
-async function saveCheckpoint(path: string, clf: Classifier, epoch: number): Promise<void> {
-  const params = clf.net.params;
-  const state = clf.optimizer.state(params);
-  const names = [
-    ...params.map((p, i) => `param.${i}.${p.name}`),
-    ...[...state.keys()].map((k) => `opt.${k}`),
-  ];
-  const tensors = [...params.map((p) => p.value), ...state.values()];
-  const values = (await readAll(tensors)) as Float32Array[];
-  const entries: Record<string, SafeTensorInput> = {};
-  for (const [i, name] of names.entries()) {
-    entries[name] = { dtype: "F32", shape: [...tensors[i].shape], data: values[i] };
-  }
-  await writeSafetensors(path, entries, {
+async function saveRunCheckpoint(path: string, clf: Classifier, epoch: number): Promise<void> {
+  await saveCheckpoint(path, trainingTensors(clf.net.params, clf.optimizer), {
     epoch: String(epoch),
     optimizerSteps: String(clf.optimizer.steps),
   });
 }
 
-async function restoreCheckpoint(path: string, clf: Classifier): Promise<number> {
-  const file = await readSafetensors(path);
-  const params = clf.net.params;
-  const state = clf.optimizer.state(params);
-  const targets = new Map<string, Tensor>([
-    ...params.map((p, i) => [`param.${i}.${p.name}`, p.value] as [string, Tensor]),
-    ...[...state.entries()].map(([k, t]) => [`opt.${k}`, t] as [string, Tensor]),
-  ]);
-  for (const [name, target] of targets) {
-    const saved = file.tensors.get(name);
-    if (!saved || saved.data.length !== target.size) {
-      throw new Error(
-        `${path}: tensor "${name}" is missing or has the wrong size; the config changed since it was saved`,
-      );
-    }
-    ops.write(target, saved.data as Float32Array);
-  }
-  clf.optimizer.steps = Number(file.metadata.optimizerSteps ?? 0);
-  const epoch = Number(file.metadata.epoch);
+async function restoreRunCheckpoint(path: string, clf: Classifier): Promise<number> {
+  const metadata = await loadCheckpoint(path, trainingTensors(clf.net.params, clf.optimizer));
+  clf.optimizer.steps = Number(metadata.optimizerSteps ?? 0);
+  const epoch = Number(metadata.epoch);
   if (!Number.isInteger(epoch)) throw new Error(`${path}: metadata has no epoch`);
   return epoch;
 }

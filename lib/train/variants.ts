@@ -2,6 +2,7 @@
  * The paper's six classification variants (plus backprop as a reference row), as settings of the three
  * innovations: layer-specific sigmoid widths, batch-centered class error and asymmetric E/I init.
  */
+import type { RuleName } from "../rules/step.ts";
 
 export const VARIANTS = [
   "proposed",
@@ -16,7 +17,7 @@ export const VARIANTS = [
 export type VariantName = typeof VARIANTS[number];
 
 export interface RuleSettings {
-  rule: "ed" | "dfa" | "bp";
+  rule: RuleName;
   dualStream: boolean;
   /** Sigmoid width u0 of the hidden FC layers and of the output layer (layer-specific widths). */
   hiddenWidth: number;

@@ -2,7 +2,8 @@
  * A small generic validator for YAML/JSON configs. A schema is built from combinators and validates a parsed
  * value into a typed one, filling defaults; any problem is a {@link ConfigError} naming the file and the key
  * path, e.g. `configs/mnist.yaml: optimizer.lr must be a number, got "x"`. Unknown keys are rejected (with a
- * "did you mean" hint). The classification config (config.ts) and the RL configs are built from these parts.
+ * "did you mean" hint). Each command's config module (lib/train/config.ts, lib/rl/config.ts,
+ * lib/experiment/config.ts) declares only its own keys with these parts.
  *
  *     const s = object({ lr: number({ min: 0, default: 0.1, doc: "learning rate" }), tags: array(string()) });
  *     type Cfg = Infer<typeof s>;           // { lr: number; tags: string[] }
@@ -206,6 +207,29 @@ export function record<T>(
   };
 }
 
+/**
+ * Any map of config keys, kept unvalidated: a nested config (overrides of another file) that is validated
+ * later, after merging into the config it overrides. `keys` restricts its top-level keys.
+ */
+export function map(opts: { doc?: string; keys?: readonly string[] } = {}): Schema<Record<string, unknown>> {
+  return {
+    type: "a map",
+    doc: opts.doc,
+    check(v, path) {
+      if (!isPlainObject(v)) throw new Invalid(path, "must be a map of config keys");
+      for (const k of Object.keys(v)) {
+        if (opts.keys && !opts.keys.includes(k)) {
+          throw new Invalid(
+            join(path, k),
+            `is not one of ${opts.keys.join(", ")}${didYouMean(k, opts.keys)}`,
+          );
+        }
+      }
+      return v;
+    },
+  };
+}
+
 /** Marks a schema as optional: the key may be absent (the value is then `undefined`). */
 export function optional<T>(s: Schema<T>): Schema<T | undefined> {
   return { ...s, optional: true, default: undefined, check: (v, path) => s.check(v, path) };
@@ -257,7 +281,8 @@ export function object<F extends Fields>(fields: F, opts: { doc?: string } = {})
         throw new Invalid(path, `must be an object with keys ${keys.join(", ")}, got ${show(v)}`);
       }
       for (const k of Object.keys(v)) {
-        if (!(k in fields)) {
+        // Own keys only: `constructor` or `toString` must not pass as config keys.
+        if (!Object.hasOwn(fields, k)) {
           throw new Invalid(
             join(path, k),
             `is not a known key${didYouMean(k, keys)} (allowed here: ${keys.join(", ")})`,
@@ -352,32 +377,4 @@ export function describeSchema(s: Schema<unknown>, path = ""): string[] {
 /** A Markdown table of the schema's keys (see {@link describeSchema}). */
 export function schemaTable(s: Schema<unknown>): string {
   return ["| key | type | default | meaning |", "|---|---|---|---|", ...describeSchema(s)].join("\n");
-}
-
-/**
- * Sets `value` at a dotted key path ("optimizer.lr", "model.hidden.0") in a plain object, creating
- * intermediate objects. Used for `--set` overrides before validation, so overrides are validated like the file.
- */
-export function setPath(target: Record<string, unknown>, keyPath: string, value: unknown): void {
-  const keys = keyPath.split(".");
-  if (keys.some((k) => k === "")) throw new Error(`bad key path "${keyPath}"`);
-  let obj: Record<string, unknown> | unknown[] = target;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const k = keys[i];
-    const cur: unknown = Array.isArray(obj) ? obj[Number(k)] : obj[k];
-    let next: Record<string, unknown> | unknown[];
-    if (typeof cur === "object" && cur !== null) next = cur as Record<string, unknown>;
-    else {
-      next = {};
-      if (Array.isArray(obj)) obj[Number(k)] = next;
-      else obj[k] = next;
-    }
-    obj = next;
-  }
-  const last = keys[keys.length - 1];
-  if (Array.isArray(obj)) {
-    const i = Number(last);
-    if (!Number.isInteger(i) || i < 0) throw new Error(`bad list index "${last}" in "${keyPath}"`);
-    obj[i] = value;
-  } else obj[last] = value;
 }

@@ -1,0 +1,36 @@
+/**
+ * The one way every command-line entry point ends: its main function runs, and any error becomes a
+ * single line `error: ...` on stderr, exit status 2 for bad input (a config, a flag, a file the user named)
+ * and 1 for a failure while running. `--debug` anywhere on the command line adds the stack trace.
+ *
+ *     if (import.meta.main) await runCommand(main);
+ *
+ * @module
+ */
+import { ConfigError } from "../config/schema.ts";
+
+/** An error in what the user asked for (exit status 2), for failures that are not config keys. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Runs `main(args)` (without `--debug`) and turns a thrown error into one line and an exit status. */
+export async function runCommand(
+  main: (args: string[]) => Promise<void> | void,
+  args: readonly string[] = Deno.args,
+): Promise<void> {
+  const debug = args.includes("--debug");
+  try {
+    await main(args.filter((a) => a !== "--debug"));
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    console.error(`error: ${err.message}`);
+    if (debug) console.error(err.stack);
+    Deno.exit(isUsageError(err) ? 2 : 1);
+  }
+}
+
+/** True for errors about the user's input rather than a failure while running. */
+export function isUsageError(e: Error): boolean {
+  return e instanceof ConfigError || e instanceof UsageError;
+}

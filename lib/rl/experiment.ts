@@ -1,0 +1,115 @@
+/**
+ * RL runs as an experiment task: each (algorithm, seed) is a `deno task rl` run in
+ * <outDir>/<algo>_s<seed>, compared on the final evaluation return (undiscounted, unscaled rewards), with
+ * env steps and throughput as extra columns and the training and evaluation returns per iteration as plots.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { deepMerge } from "../config/overrides.ts";
+import type { ExperimentTask, RunSlot, TaskContext } from "../experiment/task.ts";
+import { runName } from "../experiment/task.ts";
+import type { Metric, RunRecord } from "../experiment/summary.ts";
+import { readCsv } from "../io/csv.ts";
+import { resolveRlConfig } from "./config.ts";
+import { RL_ALGOS, type RlOptions } from "./options.ts";
+import { type EnvFactory, RESULT_FILE, type RlRunResult, runRl } from "./run.ts";
+
+export const EVAL_RETURN: Metric = {
+  key: "eval_return",
+  label: "final eval return",
+  percent: false,
+  digits: 1,
+};
+
+/** A finished run's result.json, or null when the run has not finished its `iterations`. */
+async function readFinished(dir: string, o: RlOptions): Promise<RlRunResult | null> {
+  const text = await Deno.readTextFile(join(dir, RESULT_FILE)).catch(() => null);
+  if (text === null) return null;
+  const result = JSON.parse(text) as RlRunResult;
+  return result.iterations === o.iterations ? result : null;
+}
+
+/** Per-iteration rows of metrics.csv as numbers (NaN where a value is missing). */
+async function readIterations(dir: string): Promise<Record<string, number>[]> {
+  const rows = await readCsv(join(dir, "metrics.csv")).catch(() => []);
+  return rows.map((r) => ({
+    iteration: Number(r.iteration),
+    return: r.episode_return === "" ? NaN : Number(r.episode_return),
+    evalReturn: r.eval_return === "" ? NaN : Number(r.eval_return),
+  }));
+}
+
+/** The RL task; `makeEnv` builds each run's environment (envs/mod.ts's registry in the CLI). */
+export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
+  return {
+    name: "rl",
+    variants: RL_ALGOS,
+    defaultBaseline: "ed-ppo",
+    metric: EVAL_RETURN,
+    variantLabel: "algorithm",
+    epochKey: "iteration",
+    plots: [
+      {
+        key: "return",
+        title: "Training return per iteration (mean ± std over seeds)",
+        yLabel: "episode return (last 20 episodes)",
+      },
+      {
+        key: "evalReturn",
+        title: "Evaluation return (mean ± std over seeds)",
+        yLabel: "evaluation return",
+        sparse: true,
+      },
+    ],
+    columns: [
+      { key: "envSteps", label: "env steps", csv: "mean_env_steps", digits: 0 },
+      { key: "stepsPerSecond", label: "steps/s (all)", csv: "mean_steps_per_second", digits: 0 },
+      {
+        key: "iterationStepsPerSecond",
+        label: "steps/s (iterations)",
+        csv: "mean_iteration_steps_per_second",
+        digits: 0,
+      },
+    ],
+    runConfig(raw: unknown, slot: RunSlot, label: string): RlOptions {
+      const run = { algo: slot.variant, seed: slot.seed, name: runName(slot), outDir: slot.outDir };
+      return resolveRlConfig(deepMerge(raw, run), label);
+    },
+    backendOf: (o) => o.backend,
+    async run(o: RlOptions, context: TaskContext): Promise<RunRecord> {
+      const dir = join(o.outDir, o.name);
+      let result = context.fresh ? null : await readFinished(dir, o);
+      if (result) {
+        context.log(`${o.name}: finished earlier, eval return ${result.finalEvalReturn.toFixed(1)}`);
+      } else {
+        const resume = !context.fresh &&
+          await Deno.stat(join(dir, "checkpoint.safetensors")).then(() => true, () => false);
+        result = await runRl(o, {
+          backend: context.backend,
+          makeEnv,
+          log: context.verbose ? context.log : null,
+          resume,
+          overwrite: !resume,
+        });
+        context.log(
+          `${o.env} ${o.name}: eval return ${result.finalEvalReturn.toFixed(1)}, train return ` +
+            `${result.finalTrainReturn.toFixed(1)}, ${result.envSteps} env steps in ${
+              result.seconds.toFixed(1)
+            } s`,
+        );
+      }
+      return {
+        variant: o.algo,
+        seed: o.seed,
+        final: result.finalEvalReturn,
+        perEpoch: await readIterations(dir),
+        extras: {
+          envSteps: result.envSteps,
+          stepsPerSecond: result.envSteps / result.seconds,
+          iterationStepsPerSecond: result.envSteps / result.iterationSeconds,
+        },
+      };
+    },
+  };
+}

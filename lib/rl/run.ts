@@ -1,0 +1,146 @@
+/**
+ * One RL training run from its options: the learner of `algo` (PPO with one of the four rules, or ES) on
+ * the environment `makeEnv` builds, iterations with an evaluation every `evalEvery` (and at the end), one
+ * CSV row and progress line per iteration, and a run folder <outDir>/<name> holding
+ *
+ *   config.yaml              the resolved options
+ *   metrics.csv              per iteration: env steps, training and evaluation return, the learner's measures
+ *   checkpoint.safetensors   networks, optimizer, normaliser and counters (every `checkpointEvery` and at the end)
+ *   result.json              final returns, env steps and time, once the run has finished
+ *
+ * A killed run continues from its checkpoint with `resume` (its environments restart from fresh resets:
+ * see {@link Learner.load}).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Backend } from "../backend/backend.ts";
+import { appendCsvRow, type CsvRow, filterCsvRows, readCsv } from "../io/csv.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder } from "../io/run_folder.ts";
+import type { RlOptions } from "./options.ts";
+import type { VecEnv } from "./vec_env.ts";
+import type { IterationMetrics, Learner } from "./learner.ts";
+import { PpoLearner } from "./ppo.ts";
+import { EsLearner } from "./es.ts";
+
+/** Builds a run's environment from its options (envs/mod.ts provides one: lib/ does not know the envs). */
+export type EnvFactory = (options: RlOptions) => VecEnv;
+
+export interface RlRunOptions {
+  backend: Backend;
+  makeEnv: EnvFactory;
+  /** One line per iteration; null for none. */
+  log?: ((line: string) => void) | null;
+  resume?: boolean;
+  overwrite?: boolean;
+}
+
+/** What result.json holds. */
+export interface RlRunResult {
+  dir: string;
+  /** Mean training return over the last 10% of iterations (at least one). */
+  finalTrainReturn: number;
+  /** The evaluation return after the last iteration. */
+  finalEvalReturn: number;
+  envSteps: number;
+  iterations: number;
+  /** Wall time of the whole run (this call), evaluations included. */
+  seconds: number;
+  /** Seconds of the learner's iterations alone (rollout + update), over the whole run. */
+  iterationSeconds: number;
+}
+
+export const RESULT_FILE = "result.json";
+/** What a resumed run may change: its length, evaluation cadence, where it computes, how often it saves. */
+const RESUMABLE_CHANGES = ["iterations", "evalEvery", "evalEpisodes", "backend", "checkpointEvery"];
+
+/** The learner an `algo` names. */
+export function makeLearner(o: RlOptions, backend: Backend, env: VecEnv): Learner {
+  if (o.algo === "es") return new EsLearner(backend, env, o.es, o.seed);
+  return new PpoLearner(backend, env, { ...o.ppo, algo: o.algo }, o.seed);
+}
+
+const round = (x: number, digits = 4) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The CSV row of an iteration: the shared columns first, then the learner's own measures. */
+function csvRow(m: IterationMetrics, evalReturn: number): CsvRow {
+  const { iteration, envSteps, episodeReturn, seconds, ...rest } = m as
+    & IterationMetrics
+    & Record<string, number>;
+  const row: CsvRow = {
+    iteration,
+    env_steps: envSteps,
+    episode_return: round(episodeReturn),
+    eval_return: round(evalReturn),
+  };
+  for (const [k, v] of Object.entries(rest)) row[snake(k)] = Number.isInteger(v) ? v : round(v);
+  row.seconds = round(seconds);
+  return row;
+}
+
+/** Trains one run (or continues it with `resume`); see the module doc for what it writes. */
+export async function runRl(o: RlOptions, options: RlRunOptions): Promise<RlRunResult> {
+  const log = options.log === undefined ? console.log : options.log;
+  const { dir, resumed } = await openRunFolder(o.outDir, o.name, o, {
+    resume: options.resume,
+    overwrite: options.overwrite,
+    mutableKeys: RESUMABLE_CHANGES,
+  });
+  const started = performance.now();
+  const env = options.makeEnv(o), evalEnv = options.makeEnv(o);
+  const learner = makeLearner(o, options.backend, env);
+  const metricsPath = join(dir, METRICS_FILE), checkpoint = join(dir, CHECKPOINT_FILE);
+  try {
+    let start = 0;
+    const rows: CsvRow[] = [];
+    if (resumed) {
+      await learner.load(checkpoint);
+      start = learner.iterations;
+      await filterCsvRows(metricsPath, (row) => Number(row.iteration) <= start);
+      rows.push(...await readCsv(metricsPath));
+      log?.(`resumed ${dir} after iteration ${start}`);
+    }
+    let finalEval = NaN, envSteps = Number(rows.at(-1)?.env_steps ?? 0);
+    for (let it = start + 1; it <= o.iterations; it++) {
+      const m = await learner.iteration();
+      envSteps = m.envSteps;
+      const evalNow = (o.evalEvery > 0 && it % o.evalEvery === 0) || it === o.iterations;
+      const evalReturn = evalNow
+        ? await learner.evaluate(evalEnv, o.evalEpisodes, 1_000_003 + it, o.deterministicEval)
+        : NaN;
+      if (evalNow) finalEval = evalReturn;
+      const row = csvRow(m, evalReturn);
+      rows.push(row);
+      await appendCsvRow(metricsPath, row);
+      log?.(
+        `${o.env} ${o.algo} it ${it}/${o.iterations} steps ${m.envSteps} return ${
+          m.episodeReturn.toFixed(1)
+        }` +
+          `${evalNow ? ` eval ${evalReturn.toFixed(1)}` : ""} ${learner.describe(m)} ${
+            m.seconds.toFixed(2)
+          }s`,
+      );
+      if ((o.checkpointEvery > 0 && it % o.checkpointEvery === 0) || it === o.iterations) {
+        await learner.save(checkpoint);
+      }
+    }
+    if (!Number.isFinite(finalEval) && rows.length > 0) finalEval = Number(rows.at(-1)!.eval_return);
+    const tail = rows.slice(-Math.max(1, Math.floor(rows.length / 10)))
+      .map((r) => Number(r.episode_return)).filter((x) => Number.isFinite(x));
+    const result: RlRunResult = {
+      dir,
+      finalTrainReturn: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
+      finalEvalReturn: finalEval,
+      envSteps,
+      iterations: o.iterations,
+      seconds: (performance.now() - started) / 1000,
+      iterationSeconds: rows.reduce((a, r) => a + Number(r.seconds), 0),
+    };
+    await writeFileAtomic(join(dir, RESULT_FILE), JSON.stringify(result, null, 2) + "\n");
+    return result;
+  } finally {
+    learner.dispose();
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Classification runs as an experiment task: each (variant, seed) is a `deno task train` run in
+ * <outDir>/<variant>_s<seed>, compared on final test accuracy, with the share of errors the excitatory
+ * stream caused as an extra column.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { validate } from "../config/schema.ts";
+import { deepMerge } from "../config/overrides.ts";
+import { readCsv } from "../io/csv.ts";
+import type { ExperimentTask, RunSlot, TaskContext } from "../experiment/task.ts";
+import { runName } from "../experiment/task.ts";
+import { type RunRecord, TEST_ACCURACY } from "../experiment/summary.ts";
+import { type ClassificationConfig, classificationSchema } from "./config.ts";
+import { type EpochRecord, runClassification } from "./run.ts";
+import { type Dataset, loadDataset } from "./data.ts";
+import { VARIANTS } from "./variants.ts";
+
+/** One per-epoch row of the summary from a fresh run's record (the keys {@link readFinished} gives too). */
+function perEpochRow(r: EpochRecord): Record<string, number> {
+  const row: Record<string, number> = {
+    epoch: r.epoch,
+    testAccuracy: r.testAccuracy,
+    trainLoss: r.trainLoss,
+  };
+  r.meanDrive.forEach((d, l) => (row[`meanDrive_l${l + 1}`] = d));
+  r.eiRatio.forEach((e, l) => (row[`eiRatio_l${l + 1}`] = e));
+  r.atFloor.forEach((f, l) => {
+    const values = Object.values(f);
+    row[`atFloor_l${l + 1}`] = values.reduce((a, b) => a + b, 0) / values.length;
+  });
+  return row;
+}
+
+/** Reads a finished run's metrics.csv back into per-epoch rows (same keys as a fresh run). */
+async function readFinished(dir: string, epochs: number): Promise<Record<string, number>[] | null> {
+  const rows = await readCsv(join(dir, "metrics.csv")).catch(() => null);
+  if (!rows || rows.length < epochs) return null;
+  return rows.slice(0, epochs).map((row) => {
+    const out: Record<string, number> = {
+      epoch: Number(row.epoch),
+      testAccuracy: Number(row.test_accuracy),
+      trainLoss: Number(row.train_loss),
+    };
+    const floors = new Map<string, number[]>();
+    for (const [k, v] of Object.entries(row)) {
+      let m;
+      if ((m = k.match(/^drive_l(\d+)$/))) out[`meanDrive_l${m[1]}`] = Number(v);
+      else if ((m = k.match(/^ei_ratio_l(\d+)$/))) out[`eiRatio_l${m[1]}`] = Number(v);
+      else if ((m = k.match(/^floor_\w+_l(\d+)$/))) {
+        floors.set(m[1], [...(floors.get(m[1]) ?? []), Number(v)]);
+      }
+    }
+    for (const [l, vs] of floors) out[`atFloor_l${l}`] = vs.reduce((a, b) => a + b, 0) / vs.length;
+    return out;
+  });
+}
+
+/** The amplified share of a run's test errors from its attribution.json (undefined without one). */
+async function readAmplifiedShare(dir: string): Promise<number | undefined> {
+  const text = await Deno.readTextFile(join(dir, "attribution.json")).catch(() => null);
+  if (text === null) return undefined;
+  const a = JSON.parse(text) as { errors: number; amplified: number };
+  return a.errors > 0 ? a.amplified / a.errors : undefined;
+}
+
+/** The classification task; it keeps each data set it loads for the runs that follow. */
+export function classificationTask(): ExperimentTask<ClassificationConfig> {
+  const datasets = new Map<string, Dataset>();
+  return {
+    name: "classification",
+    variants: VARIANTS,
+    defaultBaseline: "proposed",
+    metric: TEST_ACCURACY,
+    variantLabel: "variant",
+    epochKey: "epoch",
+    plots: [{
+      key: "testAccuracy",
+      title: "Test accuracy per epoch (mean ± std over seeds)",
+      yLabel: "test accuracy (%)",
+      scale: 100,
+    }],
+    columns: [{
+      key: "amplifiedShare",
+      label: "errors amplified (%)",
+      csv: "mean_amplified_share",
+      percent: true,
+      digits: 1,
+      withStd: true,
+    }],
+    runConfig(raw: unknown, slot: RunSlot, label: string): ClassificationConfig {
+      const run = { variant: slot.variant, seed: slot.seed, name: runName(slot), outDir: slot.outDir };
+      return validate(classificationSchema, deepMerge(raw, run), label);
+    },
+    backendOf: (config) => config.backend,
+    async run(config: ClassificationConfig, context: TaskContext): Promise<RunRecord> {
+      const dir = join(config.outDir, config.name);
+      let perEpoch = context.fresh ? null : await readFinished(dir, config.epochs);
+      if (perEpoch) context.log(`${config.name}: already finished, read from ${dir}`);
+      else {
+        const key = JSON.stringify(config.dataset);
+        if (!datasets.has(key)) datasets.set(key, await loadDataset(config.dataset, context.log));
+        const resume = !context.fresh &&
+          await Deno.stat(join(dir, "checkpoint.safetensors")).then(() => true, () => false);
+        const result = await runClassification(config, {
+          backend: context.backend,
+          dataset: datasets.get(key),
+          resume,
+          overwrite: !resume,
+          log: context.log,
+        });
+        perEpoch = (await readFinished(dir, config.epochs)) ?? result.epochs.map(perEpochRow);
+        const last = perEpoch[perEpoch.length - 1];
+        context.log(`${config.name}: test accuracy ${(100 * last.testAccuracy).toFixed(2)}% (${dir})`);
+      }
+      const amplified = await readAmplifiedShare(dir);
+      return {
+        variant: config.variant,
+        seed: config.seed,
+        final: perEpoch[perEpoch.length - 1].testAccuracy,
+        perEpoch,
+        extras: amplified === undefined ? {} : { amplifiedShare: amplified },
+      };
+    },
+  };
+}
