@@ -166,7 +166,9 @@ export function esDefaults(env: RlEnvName): EsOptions {
   return {
     populationSize: 32,
     sigma: 0.05,
-    learningRate: 0.03,
+    // With Adam's step count fixed (one per update, not per layer), 0.03 left CartPole at 45-190 after 60
+    // iterations; 0.1 solves it (500) on seeds 0 and 1. The other envs keep 0.03 (not re-tuned).
+    learningRate: env === "cartpole" ? 0.1 : 0.03,
     weightDecay: 0.005,
     fitnessShaping: "centered-rank",
     normalizeObservations: env !== "cartpole",
