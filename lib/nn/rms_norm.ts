@@ -1,7 +1,8 @@
 /**
  * RMS normalisation of a layer's pre-activations (the `rmsNorm` layer option), placed as in Fujita's
  * EDLA_RMS: between the linear map and the nonlinearity. Per sample, over the layer's K units taken together
- * (dual-stream: p and n, K = 2H; single-stream: K = H; conv: channels × positions, per stream):
+ * (dual-stream: p and n, K = 2H; single-stream: K = H; conv: every channel at every position before the
+ * pool, K = 2·C·H·W or C·H·W):
  *
  *   Z = the linear map's output (E − I + b)             raw pre-activations, both streams
  *   r = sqrt( (1/K) Σ_k Z_k² + ε ),  ε = 1e-5           one rms per sample, shared by the two streams
