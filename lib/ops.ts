@@ -279,6 +279,71 @@ export function softmax(x: Tensor, log = false): Tensor {
 
 export const logSoftmax = (x: Tensor): Tensor => softmax(x, true);
 
+// ---------------------------------------------------------------- normalisation
+
+const sameShape = (a: Tensor, b: Tensor) => a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
+
+/** Checks the parts of an RMS-normalised row: one or two sample-first f32 tensors of one shape. */
+function rowParts(op: string, parts: Tensor[], role: string): [number, number] {
+  if (parts.length < 1 || parts.length > 2) fail(op, `takes one or two ${role} parts, got ${parts.length}`);
+  live(op, ...parts);
+  const [first] = parts;
+  for (const t of parts) {
+    need(op, t, null, "f32", role);
+    if (t.rank < 2) fail(op, `${role} must be sample-first with rank >= 2`, t);
+    if (!sameShape(t, first)) fail(op, `${role} parts must have one shape`, ...parts);
+  }
+  const rows = first.shape[0], cols = rows > 0 ? first.size / rows : 0;
+  if (cols < 1) fail(op, `${role} must have at least one row and one value per row`, first);
+  return [rows, cols];
+}
+
+/** The normalised parts (shapes kept) and the per-row rms [rows]. */
+export interface RmsNormResult {
+  y: Tensor[];
+  rms: Tensor;
+}
+
+/**
+ * RMS normalisation of every sample (row of the view [shape[0], rest]): y = x / rms with
+ * rms = sqrt(mean(x²) + eps). Two parts are normalised together, as one row [x_0 | x_1] of K = 2 · cols
+ * values (the p and n streams of a dual-stream layer).
+ */
+export function rmsNorm(parts: Tensor[], eps = 1e-5): RmsNormResult {
+  const op = "rmsNorm";
+  const [rows, cols] = rowParts(op, parts, "x");
+  if (!(eps > 0) || !Number.isFinite(eps)) fail(op, `eps must be finite and > 0, got ${eps}`);
+  const out = parts[0].backend.rmsNorm(parts, rows, cols, eps);
+  return {
+    y: out.y.map((s) => wrap(parts[0].backend, s, parts[0].shape)),
+    rms: wrap(parts[0].backend, out.rms, [rows]),
+  };
+}
+
+/**
+ * Carries dy at rmsNorm's output back to its input, from the outputs y and rms of the forward pass:
+ * "exact" is the vector-Jacobian product dx = (dy − y · mean(y ⊙ dy)) / rms; "diagonal" keeps only the
+ * Jacobian's diagonal, dx = dy ⊙ (1 − y²/K) / rms (what a local learning rule can use).
+ */
+export function rmsNormBackward(
+  y: Tensor[],
+  rms: Tensor,
+  dy: Tensor[],
+  jacobian: "exact" | "diagonal",
+): Tensor[] {
+  const op = "rmsNormBackward";
+  const [rows, cols] = rowParts(op, y, "y");
+  rowParts(op, dy, "dy");
+  live(op, y[0], rms, ...dy);
+  need(op, rms, 1, "f32", "rms");
+  if (rms.shape[0] !== rows) fail(op, `rms must be [${rows}], one value per row of y`, y[0], rms);
+  if (dy.length !== y.length || !sameShape(dy[0], y[0])) {
+    fail(op, `dy must be ${y.length} part(s) shaped like y`, ...y, ...dy);
+  }
+  const out = y[0].backend.rmsNormBackward(y, rms, dy, rows, cols, jacobian === "diagonal");
+  return out.map((s) => wrap(y[0].backend, s, y[0].shape));
+}
+
 // ---------------------------------------------------------------- indexing
 
 /** axis 0: rows x[idx[i], :] (minibatch sampling); axis 1: columns x[:, idx[j]] (modulo routing). */

@@ -110,6 +110,24 @@ export interface Backend {
   reduce(op: ReduceOp, x: Tensor, rows: number, cols: number, axis: 0 | 1): Storage;
   softmax(x: Tensor, rows: number, cols: number, log: boolean): Storage;
 
+  // RMS normalisation of the rows of a 2-D view. `parts` (one or two [rows, cols] tensors) are normalised
+  // together, as if concatenated into rows [x_0 | x_1] of K = parts · cols values (a dual-stream layer's p|n).
+  /** y = x / rms, rms = sqrt(mean over the K values of x² + eps) per row: the normalised parts and rms [rows]. */
+  rmsNorm(parts: Tensor[], rows: number, cols: number, eps: number): { y: Storage[]; rms: Storage };
+  /**
+   * dx from dy, given rmsNorm's outputs y and rms: the exact vector-Jacobian product
+   * dx = (dy − y · mean(y ⊙ dy)) / rms (mean over the row's K values), or with `diagonal` only the Jacobian's
+   * diagonal, dx = dy ⊙ (1 − y²/K) / rms. One storage per part.
+   */
+  rmsNormBackward(
+    y: Tensor[],
+    rms: Tensor,
+    dy: Tensor[],
+    rows: number,
+    cols: number,
+    diagonal: boolean,
+  ): Storage[];
+
   // Indexing over a 2-D view [rows, cols].
   /** axis 0: out[i, :] = x[idx[i], :]; axis 1: out[:, j] = x[:, idx[j]]. */
   gather(x: Tensor, idx: Tensor, rows: number, cols: number, axis: 0 | 1): Storage;

@@ -8,6 +8,14 @@
  * structural, so every weight stays a non-negative magnitude. When both input streams are the same tensor
  * (the first layer, p_0 = n_0 = x), each stream needs one product with W_pp − W_np instead of two, and the
  * two pathways into a stream share one gradient with opposite signs. An optional average pool follows φ.
+ *
+ * With `rmsNorm`, φ takes the pre-activations of both streams divided by one rms per sample, taken over all
+ * of the sample's p and n units together (K = 2H; ./rms_norm.ts for the Jacobian and ED's factor):
+ *
+ *   Z_p, Z_n = the bracketed sums above,   r = sqrt( (Σ Z_p² + Σ Z_n²) / K + ε )
+ *   p_l = φ( Z_p / r )                     n_l = φ( Z_n / r )
+ *
+ * Drives stay at Z_p, Z_n, so the gradient table of `gradients` holds with or without it.
  */
 import type { Activation, Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
@@ -15,6 +23,7 @@ import type { Tensor } from "../tensor.ts";
 import type { Grad, Layer, LayerCache, Param, Streams } from "./layer.ts";
 import { moduloIndex, uniformInit } from "./init.ts";
 import { AvgPool, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
+import { normalize, type NormJacobian, throughNorm } from "./rms_norm.ts";
 
 export interface DualStreamOptions {
   activation: Activation;
@@ -27,12 +36,15 @@ export interface DualStreamOptions {
   classes: number;
   /** Average-pool window after the activation (conv layers); 1 or absent: none. */
   pool?: number;
+  /** RMS-normalise the pre-activations (p and n together, per sample) before φ. Default off. */
+  rmsNorm?: boolean;
 }
 
 export class DualStreamLayer implements Layer {
   readonly dualStream = true;
   readonly units: number;
   readonly activation: Activation;
+  readonly rmsNorm: boolean;
   readonly params: Param[];
   readonly #routeIndex: Tensor;
   readonly #pool: AvgPool | null;
@@ -40,6 +52,7 @@ export class DualStreamLayer implements Layer {
   constructor(backend: Backend, readonly kind: string, readonly map: LinearMap, o: DualStreamOptions) {
     this.units = map.units;
     this.activation = o.activation;
+    this.rmsNorm = o.rmsNorm ?? false;
     const bound = 1 / Math.sqrt(map.fanIn);
     const weight = (name: string, k: number, s: number): Param => ({
       name,
@@ -75,7 +88,15 @@ export class DualStreamLayer implements Layer {
       zp = this.#twoPathways(p, w.pp, n, w.np, w.bp);
       zn = this.#twoPathways(n, w.nn, p, w.pn, w.bn);
     }
-    return { input: { p, n }, pre: { p: zp, n: zn }, out: { p: this.#fire(zp), n: this.#fire(zn) }, owned };
+    if (!this.rmsNorm) {
+      return { input: { p, n }, pre: { p: zp, n: zn }, out: { p: this.#fire(zp), n: this.#fire(zn) }, owned };
+    }
+    const { pre, rms } = normalize({ p: zp, n: zn });
+    return { input: { p, n }, pre, rms, out: { p: this.#fire(pre.p), n: this.#fire(pre.n!) }, owned };
+  }
+
+  throughNorm(cache: LayerCache, drive: Streams, jacobian: NormJacobian): Streams {
+    return throughNorm(cache, drive, jacobian);
   }
 
   #fire(z: Tensor): Tensor {

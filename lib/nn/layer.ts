@@ -3,7 +3,8 @@
  * single-stream layer uses only `p`. The rules never look inside a layer: they ask it for its cached
  * pre-activations, turn the output error into a drive U (the learning signal at the pre-activations), and
  * the layer turns the drive into parameter gradients (and, for backprop only, into the signal for the
- * layer below).
+ * layer below). A layer that RMS-normalises its pre-activations (./rms_norm.ts) also carries a drive at
+ * φ's input through the normalisation (`throughNorm`) before taking gradients.
  */
 import type { Activation } from "../backend/backend.ts";
 import type { Tensor } from "../tensor.ts";
@@ -30,8 +31,10 @@ export interface Grad {
 /** What a forward pass keeps for learning. */
 export interface LayerCache {
   input: Streams;
-  /** Pre-activations Z per stream. */
+  /** Pre-activations per stream: what φ takes (Z, or Ẑ = Z / r when the layer normalises). */
   pre: Streams;
+  /** Per-sample rms r [B] of Z, both streams together, when the layer normalises (./rms_norm.ts). */
+  rms?: Tensor;
   /** Activations φ(Z) per stream (after pooling, for pooled conv layers). */
   out: Streams;
   /** Tensors the layer made for this pass (e.g. a flattened view of its input), released with the cache. */
@@ -44,10 +47,18 @@ export interface Layer {
   /** Width of the layer's output as the error router sees it (units, or channels for conv layers). */
   readonly units: number;
   readonly activation: Activation;
+  /** Whether φ takes the RMS-normalised pre-activations (./rms_norm.ts). */
+  readonly rmsNorm: boolean;
   readonly params: Param[];
   forward(input: Streams): LayerCache;
   /** Parameter gradients (descent directions, batch means) from the drive U at this layer's pre-activations. */
   gradients(cache: LayerCache, drive: Streams): Grad[];
+  /**
+   * A drive at φ's input (φ'(Ẑ) ⊙ signal) carried to the pre-activations Z, where `gradients` and
+   * `backward` take it: the drive itself without normalisation; with it, the normalisation's full Jacobian
+   * (`exact`: backprop, output layers) or only its diagonal (`diagonal`: ED, DFA). Consumes `drive`.
+   */
+  throughNorm(cache: LayerCache, drive: Streams, jacobian: "exact" | "diagonal"): Streams;
   /** Backprop only: the gradient signal at this layer's input activations (before the previous φ'). */
   backward(cache: LayerCache, drive: Streams): Streams;
   /** A signal at this layer's output (pooled or flattened shape) mapped to its pre-activation shape. */
@@ -67,5 +78,6 @@ export function disposeStreams(s: Streams | undefined): void {
 export function disposeCache(cache: LayerCache): void {
   disposeStreams(cache.pre);
   disposeStreams(cache.out);
+  cache.rms?.dispose();
   cache.owned?.forEach((t) => t.dispose());
 }

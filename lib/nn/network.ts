@@ -1,14 +1,15 @@
 /**
  * A feed-forward stack of layers: optional conv layers (each with an average pool), then dense layers.
  * Dual-stream nets feed the input to both streams (p_0 = n_0 = x) and predict with the positive stream of
- * the last layer; single-stream nets are ordinary MLPs / CNNs.
+ * the last layer; single-stream nets are ordinary MLPs / CNNs. With `rmsNorm`, every layer but the output
+ * layer RMS-normalises its pre-activations before φ (./rms_norm.ts), as in Fujita's EDLA_RMS.
  */
 import type { Activation, Backend } from "../backend/backend.ts";
 import type { Tensor } from "../tensor.ts";
 import { DualConv2d, DualDense } from "./dual_stream.ts";
 import { Conv2d, Dense } from "./single_stream.ts";
 import type { Layer, LayerCache, Param } from "./layer.ts";
-import { disposeCache } from "./layer.ts";
+import { disposeCache, disposeStreams } from "./layer.ts";
 
 export interface ConvSpec {
   channels: number;
@@ -36,6 +37,8 @@ export interface NetworkSpec {
   excitatoryScale: number;
   inhibitoryScale: number;
   seed: number;
+  /** RMS-normalise the pre-activations of every hidden layer, conv and dense (never the output). Default off. */
+  rmsNorm?: boolean;
 }
 
 export class Network {
@@ -59,6 +62,7 @@ export class Network {
         activation,
         seed: (spec.seed * 1000 + l) >>> 0,
         classes: spec.classes,
+        rmsNorm: !output && (spec.rmsNorm ?? false),
       };
       return spec.dualStream
         ? new DualDense(backend, {
@@ -88,6 +92,7 @@ export class Network {
       activation: c.activation,
       seed: (spec.seed * 1000 + 500 + i) >>> 0,
       classes: spec.classes,
+      rmsNorm: spec.rmsNorm ?? false,
     };
     const layer = spec.dualStream
       ? new DualConv2d(backend, {
@@ -131,9 +136,11 @@ export class Network {
     const caches = this.forward(x);
     const last = caches.pop()!;
     caches.forEach(disposeCache);
-    last.pre.p.dispose();
-    last.pre.n?.dispose();
+    // Everything of the last cache but the prediction itself.
+    disposeStreams(last.pre);
     last.out.n?.dispose();
+    last.rms?.dispose();
+    last.owned?.forEach((t) => t.dispose());
     return last.out.p;
   }
 

@@ -1,6 +1,9 @@
 /**
  * Single-stream layer, a = φ(x ∘ W + b) with signed weights: the DFA and backprop baselines, dense or
  * convolutional (the same `LinearMap` strategy as the dual-stream layers), with an optional average pool.
+ * With `rmsNorm`, φ takes Z / r, r = sqrt(mean(Z²) + ε) over the sample's units (./rms_norm.ts):
+ *
+ *   a = φ( z / r ),   z = x ∘ W + b
  */
 import type { Activation, Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
@@ -9,6 +12,7 @@ import type { Grad, Layer, LayerCache, Param, Streams } from "./layer.ts";
 import { moduloIndex, symmetricUniformInit } from "./init.ts";
 import { AvgPool, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
 import { fitInput, outputToPre } from "./dual_stream.ts";
+import { normalize, type NormJacobian, throughNorm } from "./rms_norm.ts";
 
 export interface SingleStreamOptions {
   activation: Activation;
@@ -17,12 +21,15 @@ export interface SingleStreamOptions {
   seed: number;
   classes: number;
   pool?: number;
+  /** RMS-normalise the pre-activations (per sample) before φ. Default off. */
+  rmsNorm?: boolean;
 }
 
 export class SingleStreamLayer implements Layer {
   readonly dualStream = false;
   readonly units: number;
   readonly activation: Activation;
+  readonly rmsNorm: boolean;
   readonly params: Param[];
   readonly #routeIndex: Tensor;
   readonly #pool: AvgPool | null;
@@ -30,6 +37,7 @@ export class SingleStreamLayer implements Layer {
   constructor(backend: Backend, readonly kind: string, readonly map: LinearMap, o: SingleStreamOptions) {
     this.units = map.units;
     this.activation = o.activation;
+    this.rmsNorm = o.rmsNorm ?? false;
     const bound = o.initScale / Math.sqrt(map.fanIn);
     this.params = [
       { name: "w", value: symmetricUniformInit(backend, map.weightShape, bound, o.seed, 0), dalean: false },
@@ -42,13 +50,18 @@ export class SingleStreamLayer implements Layer {
   forward(input: Streams): LayerCache {
     const [w, b] = this.params.map((p) => p.value), owned: Tensor[] = [];
     const x = fitInput(this.map, input.p, owned);
-    const z = this.map.forward(x, w, b);
-    let a = ops.activation(this.activation, z);
+    const raw = { p: this.map.forward(x, w, b) };
+    const { pre, rms } = this.rmsNorm ? normalize(raw) : { pre: raw, rms: undefined };
+    let a = ops.activation(this.activation, pre.p);
     if (this.#pool) {
       using rate = a;
       a = this.#pool.forward(rate);
     }
-    return { input: { p: x }, pre: { p: z }, out: { p: a }, owned };
+    return { input: { p: x }, pre, rms, out: { p: a }, owned };
+  }
+
+  throughNorm(cache: LayerCache, drive: Streams, jacobian: NormJacobian): Streams {
+    return throughNorm(cache, drive, jacobian);
   }
 
   gradients(cache: LayerCache, drive: Streams): Grad[] {

@@ -1,7 +1,8 @@
 /**
  * Backpropagation: exact gradients by weight transport, U_l = (U_{l+1} W_{l+1}ᵀ) ⊙ φ'(Z_l). On a
  * dual-stream net only the positive output stream is the prediction, so the output n stream gets no drive
- * and the layers' `backward` carries the signed pathways down.
+ * and the layers' `backward` carries the signed pathways down. Through an RMS-normalised layer the drive
+ * takes the normalisation's full Jacobian, U_l = J_lᵀ ((U_{l+1} W_{l+1}ᵀ) ⊙ φ'(Ẑ_l)), so it stays exact.
  */
 import type { Layer, LayerCache, Streams } from "../nn/layer.ts";
 import type { LearningRule, OutputError } from "./rule.ts";
@@ -17,11 +18,12 @@ export class Backprop implements LearningRule {
     for (let l = last - 1; l >= 0; l--) {
       const upstream = layers[l + 1].backward(caches[l + 1], drives[l + 1]);
       using atPreP = layers[l].outputToPre(caches[l], upstream.p);
-      drives[l] = { p: gate(layers[l], caches[l].pre.p, atPreP) };
+      const atPhi: Streams = { p: gate(layers[l], caches[l].pre.p, atPreP) };
       if (layers[l].dualStream) {
         using atPreN = layers[l].outputToPre(caches[l], upstream.n!);
-        drives[l].n = gate(layers[l], caches[l].pre.n!, atPreN);
+        atPhi.n = gate(layers[l], caches[l].pre.n!, atPreN);
       }
+      drives[l] = layers[l].throughNorm(caches[l], atPhi, "exact");
       upstream.p.dispose();
       upstream.n?.dispose();
     }

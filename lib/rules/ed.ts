@@ -4,6 +4,7 @@
  *   (2) U_p = φ'(Z_p) ⊙ R,  U_n = φ'(Z_n) ⊙ (−R)  the negative stream receives the opposite sign
  *   (3) ΔW ∝ A_{l−1}ᵀ U with the pathway signs    done by the layer (`Layer.gradients`)
  * The output layer gets S itself (identity routing). No weight transport, no feedback matrices.
+ * On RMS-normalised layers φ'(Z) in (2) is Fujita's local factor φ'(Ẑ) · (1 − Ẑ²/K) / r (`directDrive`).
  */
 import type { LearningRule, OutputError } from "./rule.ts";
 import { directDrive, outputDrive } from "./rule.ts";

@@ -22,6 +22,7 @@ import type { Tensor } from "../../tensor.ts";
 import { fillNormal, fillUniform } from "../../random.ts";
 import { cpuThreads, gemm } from "./gemm.ts";
 import { activate, activateGrad } from "../activation.ts";
+import { rmsNormBackwardRows, rmsNormRows } from "./rms_norm.ts";
 
 export class CpuStorage implements Storage {
   constructor(readonly data: Float32Array | Int32Array) {}
@@ -295,6 +296,25 @@ export class CpuBackend implements Backend {
       }
     }
     return new CpuStorage(out);
+  }
+
+  rmsNorm(parts: Tensor[], rows: number, cols: number, eps: number): { y: Storage[]; rms: Storage } {
+    const ys = parts.map(() => newF32(rows * cols)), rms = newF32(rows);
+    rmsNormRows(parts.map(f32), ys, rms, rows, cols, eps);
+    return { y: ys.map((y) => new CpuStorage(y)), rms: new CpuStorage(rms) };
+  }
+
+  rmsNormBackward(
+    y: Tensor[],
+    rms: Tensor,
+    dy: Tensor[],
+    rows: number,
+    cols: number,
+    diagonal: boolean,
+  ): Storage[] {
+    const dxs = y.map(() => newF32(rows * cols));
+    rmsNormBackwardRows(y.map(f32), f32(rms), dy.map(f32), dxs, rows, cols, diagonal);
+    return dxs.map((dx) => new CpuStorage(dx));
   }
 
   gather(x: Tensor, idx: Tensor, rows: number, cols: number, axis: 0 | 1): Storage {

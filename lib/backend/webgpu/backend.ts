@@ -42,6 +42,7 @@ import {
   unaryKernel,
 } from "./kernels/elementwise.ts";
 import { reduceKernel, softmaxKernel } from "./kernels/reduce.ts";
+import { rmsNormBackwardKernel, rmsNormKernel } from "./kernels/rms_norm.ts";
 import { gatherKernel, oneHotKernel, transposeKernel } from "./kernels/indexing.ts";
 import { randomKernel } from "./kernels/random.ts";
 import { adamKernel, sgdKernel } from "./kernels/optim.ts";
@@ -303,6 +304,32 @@ export class WebGpuBackend implements Backend {
     const out = this.#out(rows * cols);
     if (out.size) this.#run(softmaxKernel(rows, cols, log), [this.#in(x), out]);
     return out;
+  }
+
+  // ------------------------------------------------------------------ normalisation
+
+  rmsNorm(parts: Tensor[], rows: number, cols: number, eps: number): { y: Storage[]; rms: Storage } {
+    const y = parts.map(() => this.#out(rows * cols)), rms = this.#out(rows);
+    if (rows * cols) {
+      this.#run(rmsNormKernel(parts.length, rows, cols, eps), [...parts.map((t) => this.#in(t)), ...y, rms]);
+    }
+    return { y, rms };
+  }
+
+  rmsNormBackward(
+    y: Tensor[],
+    rms: Tensor,
+    dy: Tensor[],
+    rows: number,
+    cols: number,
+    diagonal: boolean,
+  ): Storage[] {
+    const dx = y.map(() => this.#out(rows * cols));
+    if (rows * cols) {
+      const inputs = [...y, rms, ...dy].map((t) => this.#in(t));
+      this.#run(rmsNormBackwardKernel(y.length, rows, cols, diagonal), [...inputs, ...dx]);
+    }
+    return dx;
   }
 
   // ------------------------------------------------------------------ indexing
