@@ -120,7 +120,13 @@ Deno.test("an existing run folder is not overwritten without --resume", async ()
   await Deno.mkdir(join(dir, "foreign"));
   await Deno.writeTextFile(join(dir, "foreign", "data.bin"), "x");
   await assert.rejects(
-    () => runClassification({ ...config, name: "foreign" }, { backend, dataset: sub, log: null, overwrite: true }),
+    () =>
+      runClassification({ ...config, name: "foreign" }, {
+        backend,
+        dataset: sub,
+        log: null,
+        overwrite: true,
+      }),
     /was not made by this project/,
   );
   assert.equal(await Deno.readTextFile(join(dir, "foreign", "data.bin")), "x");
