@@ -128,10 +128,8 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     const o = this.options, N = o.numEnvs, T = o.unrollLength, D = this.env.obsSize;
     const discrete = this.env.actionSpace.kind === "discrete";
     const actWidth = discrete ? 1 : (this.env.actionSpace as { size: number }).size;
-    const obsBuf = new Float32Array(T * N * D),
-      actBuf = discrete ? new Int32Array(T * N) : new Float32Array(
-        T * N * actWidth,
-      );
+    const obsBuf = new Float32Array(T * N * D);
+    const actBuf = discrete ? new Int32Array(T * N) : new Float32Array(T * N * actWidth);
     const logpBuf = new Float32Array(T * N), valueBuf = new Float32Array(T * N);
     const rewardBuf = new Float32Array(T * N),
       doneBuf = new Uint8Array(T * N),

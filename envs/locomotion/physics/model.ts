@@ -108,3 +108,18 @@ export interface Model {
   /** Reference configuration (free joints at their body pose, others 0). */
   qpos0: Float64Array;
 }
+
+/**
+ * Ancestor lists of the dofs: for dof i, `anc[ancAdr[i] .. ancAdr[i + 1])` is i, its parent dof, its
+ * grandparent and so on to the root (the path of a Jacobian row whose last dof is i, in descending order).
+ */
+export function dofAncestors(m: Model): { anc: Int32Array; ancAdr: Int32Array } {
+  const list: number[] = [];
+  const ancAdr = new Int32Array(m.nv + 1);
+  for (let i = 0; i < m.nv; i++) {
+    ancAdr[i] = list.length;
+    for (let j = i; j >= 0; j = m.dofParent[j]) list.push(j);
+  }
+  ancAdr[m.nv] = list.length;
+  return { anc: Int32Array.from(list), ancAdr };
+}

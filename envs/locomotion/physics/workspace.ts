@@ -3,8 +3,7 @@
  * flat Float64Array sized by the model. One workspace is reused across all environments of a batch.
  */
 
-import { dofAncestors } from "./crba.ts";
-import type { Model } from "./model.ts";
+import { dofAncestors, type Model } from "./model.ts";
 
 export class Workspace {
   // Generalized state of the environment being stepped.
@@ -38,7 +37,7 @@ export class Workspace {
   readonly LD: Float64Array;
   /** 1 / D. */
   readonly invD: Float64Array;
-  /** Dof ancestor lists (crba.ts dofAncestors): dof i's path to the root is anc[ancAdr[i]..ancAdr[i+1]). */
+  /** Dof ancestor lists (model.ts dofAncestors): dof i's path to the root is anc[ancAdr[i]..ancAdr[i+1]). */
   readonly anc: Int32Array;
   readonly ancAdr: Int32Array;
   /** nv*nv: deepest common ancestor dof of dofs i and j (-1 if none); their paths share its path. */
