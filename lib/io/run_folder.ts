@@ -12,7 +12,7 @@
  * @module
  */
 import { join } from "node:path";
-import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { parseYaml, stringifyYaml as toYaml } from "../deps.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { UsageError } from "./command.ts";
 
