@@ -3,18 +3,21 @@
  * reward `vx_torso + 1 - 0.5 |a|^2`, terminate when torso z leaves [0.2, 1.0], dt = 0.01 * 5.
  */
 
+import { ANT_XML } from "./assets/ant.ts";
 import { LocomotionEnv, type LocomotionOptions, type LocomotionSpec } from "./env.ts";
 
 export const ANT_SPEC: LocomotionSpec = {
   name: "ant",
-  asset: "ant.xml",
+  mjcf: ANT_XML,
   nFrames: 5,
   obsSize: 27,
   obsQStart: 2,
   initQ: (m) => {
     const init = m.numeric.get("init_qpos");
     if (!init || init.length !== m.nq) {
-      throw new Error("ant.xml needs a custom numeric init_qpos of length nq");
+      throw new Error(
+        "the Ant MJCF (envs/locomotion/assets/ant.ts) needs a custom numeric init_qpos of length nq",
+      );
     }
     return Float64Array.from(init);
   },

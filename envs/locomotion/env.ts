@@ -13,8 +13,8 @@ import { ResetRng } from "./rng.ts";
 /** Per-environment description (obs layout, reward, termination, reset noise). */
 export interface LocomotionSpec {
   name: string;
-  /** File name under envs/locomotion/assets. */
-  asset: string;
+  /** The model as MJCF text (envs/locomotion/assets exports the three models' text). */
+  mjcf: string;
   nFrames: number;
   obsSize: number;
   /** First q index in the observation (Brax excludes the root x, or x and y). */
@@ -52,14 +52,10 @@ export interface StepResult {
 
 export const EPISODE_LENGTH = 1000;
 
-function readAsset(file: string): string {
-  return Deno.readTextFileSync(new URL(`./assets/${file}`, import.meta.url));
-}
-
 export interface LocomotionOptions {
   /** Episode time limit in steps (default {@link EPISODE_LENGTH}); shorter limits suit tests and quick runs. */
   episodeLength?: number;
-  /** A model to use instead of the spec's asset (tests). */
+  /** A model to use instead of the spec's MJCF (tests). */
   model?: Model;
 }
 
@@ -104,7 +100,7 @@ export class LocomotionEnv {
       throw new RangeError(`${spec.name}: episodeLength must be a positive integer, got ${limit}`);
     }
     this.episodeLength = limit;
-    this.model = options.model ?? loadMjcf(readAsset(spec.asset));
+    this.model = options.model ?? loadMjcf(spec.mjcf);
     this.pipeline = new Pipeline(this.model);
     this.obsSize = spec.obsSize;
     this.actionSize = this.model.nu;

@@ -3,11 +3,12 @@
  * reward `vx_torso - 0.1 |a|^2`, no termination, dt = 0.01 * 5.
  */
 
+import { HALF_CHEETAH_XML } from "./assets/half_cheetah.ts";
 import { LocomotionEnv, type LocomotionOptions, type LocomotionSpec } from "./env.ts";
 
 export const HALF_CHEETAH_SPEC: LocomotionSpec = {
   name: "half_cheetah",
-  asset: "half_cheetah.xml",
+  mjcf: HALF_CHEETAH_XML,
   nFrames: 5,
   obsSize: 17,
   obsQStart: 1,

@@ -4,6 +4,7 @@
  * reward `1.25 vx_com + 5 - 0.1 |a_scaled|^2`, terminate when torso z leaves [1.0, 2.0], dt = 0.003 * 5.
  */
 
+import { HUMANOID_XML } from "./assets/humanoid.ts";
 import { LocomotionEnv, type LocomotionOptions, type LocomotionSpec } from "./env.ts";
 
 /**
@@ -64,7 +65,7 @@ function humanoidExtraObs(
 
 export const HUMANOID_SPEC: LocomotionSpec = {
   name: "humanoid",
-  asset: "humanoid.xml",
+  mjcf: HUMANOID_XML,
   nFrames: 5,
   obsSize: 244,
   obsQStart: 2,
