@@ -2,12 +2,16 @@
  * The linear part of a layer, z = x ∘ W + b, as a strategy: a dense product or a convolution. A layer's
  * pathway logic (dual streams, signs, routing) is written once against this interface, so dense and
  * convolutional layers share it. All products take and return batch-first tensors.
+ *
+ * @module
  */
 import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 
+/** The linear part z = x ∘ W + b of a layer: {@link DenseMap} or {@link ConvMap}. */
 export interface LinearMap {
+  /** Shape of W ([inputs, units] dense; [cout, cin, k, k] conv). */
   readonly weightShape: number[];
   /** Fan-in of one output unit (for U[0,1)/√fan_in initialisation). */
   readonly fanIn: number;
@@ -15,6 +19,7 @@ export interface LinearMap {
   readonly units: number;
   /** Output shape for a batch of `batch` samples. */
   outputShape(batch: number): number[];
+  /** z = x ∘ W (+ bias). */
   forward(x: Tensor, w: Tensor, bias?: Tensor): Tensor;
   /** scale · (x ⋆ u): the weight-update correlation of presynaptic activity and a drive. */
   weightGrad(x: Tensor, u: Tensor, scale: number): Tensor;
@@ -26,10 +31,19 @@ export interface LinearMap {
   broadcastShape(batch: number): number[];
 }
 
+/** z = x W + b for x [B, inputs], W [inputs, units]. */
 export class DenseMap implements LinearMap {
+  /** [inputs, units]. */
   readonly weightShape: number[];
+  /** = inputs. */
   readonly fanIn: number;
-  constructor(readonly inputs: number, readonly units: number) {
+  /** A map from `inputs` to `units` features. */
+  constructor(
+    /** Input features. */
+    readonly inputs: number,
+    /** Output units. */
+    readonly units: number,
+  ) {
     this.weightShape = [inputs, units];
     this.fanIn = inputs;
   }
@@ -54,22 +68,37 @@ export class DenseMap implements LinearMap {
   }
 }
 
+/** Shape of a convolutional layer. */
 export interface ConvGeometry {
   /** Input [channels, height, width] of one sample. */
   input: [number, number, number];
+  /** Output channels. */
   channels: number;
+  /** Square kernel size. */
   kernel: number;
+  /** Step between kernel positions. */
   stride: number;
+  /** Zeros added on every side of the input. */
   padding: number;
 }
 
+/** z = conv2d(x, W) + b for NCHW x and W [channels, cin, kernel, kernel]. */
 export class ConvMap implements LinearMap {
+  /** [channels, cin, kernel, kernel]. */
   readonly weightShape: number[];
+  /** cin · kernel². */
   readonly fanIn: number;
+  /** = channels. */
   readonly units: number;
+  /** Output height. */
   readonly outHeight: number;
+  /** Output width. */
   readonly outWidth: number;
-  constructor(readonly g: ConvGeometry) {
+  /** Checks that the kernel fits the input; throws naming the sizes when it does not. */
+  constructor(
+    /** The layer's geometry. */
+    readonly g: ConvGeometry,
+  ) {
     const [cin, h, w] = g.input;
     this.weightShape = [g.channels, cin, g.kernel, g.kernel];
     this.fanIn = cin * g.kernel * g.kernel;
@@ -111,9 +140,15 @@ export class ConvMap implements LinearMap {
 /** Average pooling with a square window and stride `size`, as a fixed depthwise convolution. */
 export class AvgPool {
   readonly #kernel: Tensor;
-  constructor(backend: Backend, readonly size: number) {
+  /** A `size` × `size` window with stride `size`. */
+  constructor(
+    backend: Backend,
+    /** Window side and stride. */
+    readonly size: number,
+  ) {
     this.#kernel = ops.full(backend, [1, 1, size, size], 1 / (size * size));
   }
+  /** Window means of NCHW `x` → [N, C, ⌊H/size⌋, ⌊W/size⌋]. */
   forward(x: Tensor): Tensor {
     const [n, c, h, w] = x.shape;
     using planes = x.reshape([n * c, 1, h, w]);
@@ -127,6 +162,7 @@ export class AvgPool {
     using spread = ops.conv2dInputGrad(planes, this.#kernel, [n * c, 1, h, w], { stride: this.size });
     return spread.reshape([n, c, h, w]);
   }
+  /** Frees the window kernel. */
   dispose(): void {
     this.#kernel.dispose();
   }
