@@ -16,16 +16,21 @@ import { CraftaxClassic } from "./classic/env.ts";
 
 /** Craftax-Classic behind the {@link VecEnv} contract. */
 export class CraftaxClassicVecEnv implements VecEnv {
+  /** `craftax-classic`. */
   readonly name = "craftax-classic";
+  /** 1345. */
   readonly obsSize: number = CraftaxClassic.OBS_SIZE;
+  /** 17 discrete actions. */
   readonly actionSpace: ActionSpace = { kind: "discrete", n: CraftaxClassic.NUM_ACTIONS };
   /** Craftax-Classic's own limit (`max_timesteps`). */
   readonly maxEpisodeSteps: number = 10_000;
+  /** The wrapped batched environment. */
   readonly env: CraftaxClassic = new CraftaxClassic();
   #steps = new Int32Array(0);
   #truncations = new Uint8Array(0);
   #finished: Uint8Array = new Uint8Array(0);
 
+  /** Environments since the last reset (0 before). */
   get numEnvs(): number {
     return this.env.numEnvs;
   }
@@ -50,6 +55,7 @@ export class CraftaxClassicVecEnv implements VecEnv {
     return obs;
   }
 
+  /** One step of every environment (an Int32Array of action indices in [0, 17)); finished ones reset. */
   step(actions: Int32Array | Float32Array): VecEnvStep {
     if (this.env.numEnvs === 0) throw new Error(`${this.name}: call reset(seed, numEnvs) before step()`);
     if (!(actions instanceof Int32Array)) {

@@ -6,6 +6,7 @@
 import { ANT_XML } from "./assets/ant.ts";
 import { LocomotionEnv, type LocomotionOptions, type LocomotionSpec } from "./env.ts";
 
+/** The Ant's observation, reward and termination (Brax v2), and its MJCF. */
 export const ANT_SPEC: LocomotionSpec = {
   name: "ant",
   mjcf: ANT_XML,
@@ -31,7 +32,18 @@ export const ANT_SPEC: LocomotionSpec = {
   rescaleActions: false,
 };
 
-/** Creates a batched Ant environment (call reset(seed, numEnvs) next). */
+/**
+ * Creates a batched Ant environment (call reset(seed, numEnvs) next).
+ *
+ * @example
+ * ```ts
+ * import { makeAnt } from "@diffusing-blame/ed";
+ * const env = makeAnt();
+ * env.reset(0, 2);
+ * const { obs, rewards } = env.step(new Float32Array(2 * env.actionSize)); // 8 zero actions each
+ * console.log(env.obsSize, obs.length, rewards); // 27 54 ...
+ * ```
+ */
 export function makeAnt(options: LocomotionOptions = {}): LocomotionEnv {
   return new LocomotionEnv(ANT_SPEC, options);
 }

@@ -63,6 +63,7 @@ function humanoidExtraObs(
   }
 }
 
+/** The Humanoid's observation, reward and termination (Brax v2), and its MJCF. */
 export const HUMANOID_SPEC: LocomotionSpec = {
   name: "humanoid",
   mjcf: HUMANOID_XML,
@@ -80,7 +81,18 @@ export const HUMANOID_SPEC: LocomotionSpec = {
   extraObs: humanoidExtraObs,
 };
 
-/** Creates a batched Humanoid environment (call reset(seed, numEnvs) next). */
+/**
+ * Creates a batched Humanoid environment (call reset(seed, numEnvs) next).
+ *
+ * @example
+ * ```ts
+ * import { makeHumanoid } from "@diffusing-blame/ed";
+ * const env = makeHumanoid();
+ * env.reset(0, 2);
+ * const { obs, rewards } = env.step(new Float32Array(2 * env.actionSize)); // 17 zero actions each
+ * console.log(env.obsSize, obs.length, rewards); // 244 488 ...
+ * ```
+ */
 export function makeHumanoid(options: LocomotionOptions = {}): LocomotionEnv {
   return new LocomotionEnv(HUMANOID_SPEC, options);
 }

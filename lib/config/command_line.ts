@@ -13,6 +13,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "./schema.ts";
 
+/** The flags a command accepts besides --config, --set, --help and --keys (see `parseCommandLine`). */
 export interface CommandSpec {
   /** Usage text for --help and for usage errors. */
   usage: string;

@@ -48,6 +48,7 @@ export interface Schema<T> {
   readonly doc?: string;
   /** Value used when the key is missing (objects only). `undefined` with `optional` means "may be absent". */
   readonly default?: T;
+  /** The key may be absent (with no default). */
   readonly optional?: boolean;
   /** True when values are strings: a CLI override then takes the raw text instead of parsing it as YAML. */
   readonly textual?: boolean;
