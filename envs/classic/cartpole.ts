@@ -5,7 +5,13 @@
  * right (1) with a force of 10 N. Observation [x, ẋ, θ, θ̇].
  */
 import { Rng } from "../../lib/random.ts";
-import type { ActionSpace, VecEnv, VecEnvStep } from "../../lib/rl/vec_env.ts";
+import {
+  type ActionSpace,
+  checkActions,
+  checkReset,
+  type VecEnv,
+  type VecEnvStep,
+} from "../../lib/rl/vec_env.ts";
 
 export const CARTPOLE = {
   gravity: 9.8,
@@ -39,6 +45,7 @@ export class CartPole implements VecEnv {
   }
 
   reset(seed: number, numEnvs: number): Float32Array {
+    checkReset(this.name, seed, numEnvs);
     this.numEnvs = numEnvs;
     this.#rng = new Rng(seed);
     this.#x = new Float64Array(numEnvs);
@@ -74,9 +81,7 @@ export class CartPole implements VecEnv {
   }
 
   step(actions: Int32Array | Float32Array): VecEnvStep {
-    if (actions.length !== this.numEnvs) {
-      throw new Error(`CartPole.step: ${actions.length} actions for ${this.numEnvs} environments`);
-    }
+    checkActions(this, actions);
     const c = CARTPOLE, total = c.massCart + c.massPole, poleMassLength = c.massPole * c.length;
     const { rewards, dones, truncations } = this.#out;
     for (let i = 0; i < this.numEnvs; i++) {

@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { writeFileAtomic } from "./atomic.ts";
-import { UsageError } from "./command.ts";
+import { UsageError } from "../config/schema.ts";
 
 /** Marks a folder as made by this project (its content: the project's name and the time of creation). */
 export const RUN_MARKER = ".diffusing-blame-run";
