@@ -29,6 +29,7 @@ export const RUN_FILES: readonly string[] = [
   CHECKPOINT_FILE,
   METRICS_FILE,
   "attribution.json",
+  "provenance.json",
   "result.json",
   "return.svg",
 ];
