@@ -228,3 +228,219 @@ Deno.test("pool: disposing gives every block back; reuse; the 4 GiB limit names 
   assert.throws(() => ops.zeros(wasm, [1500, 1000, 1000]), /cannot allocate 6000000000 bytes/);
   assert.equal(wasm.memoryStats()!.reclaimedByGc, 0);
 });
+
+/** Compares element by element with |wasm − scalar| ≤ tol(scalar value, index). */
+function assertClose(
+  label: string,
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  tol: (w: number, i: number) => number,
+): void {
+  assert.equal(got.length, want.length, `${label}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i], w = want[i];
+    if (Number.isNaN(w) && Number.isNaN(g)) continue;
+    if (g === w) continue; // also covers equal infinities
+    if (!(Math.abs(g - w) <= tol(w, i))) assert.fail(`${label}: element ${i} wasm ${g} vs scalar ${w}`);
+  }
+}
+
+/** Awkward lengths: below one vector, one vector and a tail, many vectors and a tail. */
+const LENGTHS = [1, 3, 7, 63, 65, 130, 1031];
+
+Deno.test("unary, affine, clamp: exact where the double-then-round scalar is, else a few ulp", async () => {
+  for (const n of LENGTHS) {
+    const x = randomData(n, -3, 3);
+    x[0] = n > 3 ? NaN : x[0]; // NaN passes through every op (clamp included)
+    const inputs = [{ data: x, shape: [n] }];
+    // f32 +, ×, ÷, √ of f32 operands round once in either precision: these must match bit for bit.
+    for (const op of ["neg", "abs", "square", "reciprocal", "sign", "sqrt"] as const) {
+      const f = ([t]: Tensor[]) => ops.unary(op, t);
+      assertClose(`${op} n=${n}`, await run(wasm, inputs, f), await run(scalar, inputs, f), () => 0);
+    }
+    // exp: ≤ 4 ulp (relative 4·2^-23).
+    const e = ([t]: Tensor[]) => ops.unary("exp", t);
+    assertClose(
+      `exp n=${n}`,
+      await run(wasm, inputs, e),
+      await run(scalar, inputs, e),
+      (w) => 4.8e-7 * Math.abs(w),
+    );
+    // affine: two roundings (mul, add) against one: ≤ 1 ulp of the larger term.
+    const aff = ([t]: Tensor[]) => ops.affine(t, -1.7, 0.3);
+    assertClose(
+      `affine n=${n}`,
+      await run(wasm, inputs, aff),
+      await run(scalar, inputs, aff),
+      (_, i) => 1.2e-7 * (Math.abs(1.7 * x[i]) + 0.3),
+    );
+    for (const [lo, hi] of [[-1, 0.5], [1e-4, Infinity], [-Infinity, 0]]) {
+      const cl = ([t]: Tensor[]) => ops.clamp(t, lo, hi);
+      assertClose(`clamp n=${n}`, await run(wasm, inputs, cl), await run(scalar, inputs, cl), () => 0);
+    }
+  }
+  // exp's range: overflow to Inf, underflow towards 0, across the whole float range.
+  const wide = Float32Array.from({ length: 400 }, (_, i) => -100 + i * 0.5);
+  const e = ([t]: Tensor[]) => ops.unary("exp", t);
+  const inputs = [{ data: wide, shape: [400] }];
+  assertClose(
+    "exp wide",
+    await run(wasm, inputs, e),
+    await run(scalar, inputs, e),
+    (w) => 4.8e-7 * w + 1.2e-38,
+  );
+});
+
+/**
+ * Activations and derivatives: |wasm − scalar| ≤ 2e-6·max(1, |scalar|)... more precisely a few float32 ulp of
+ * the result plus the ulp of its inputs' rounding; tanh near 0 uses its odd polynomial, so small values keep
+ * their relative accuracy (covered by the 2e-6 floor in absolute terms).
+ */
+Deno.test("activation and activationGrad: every kind against scalar", async () => {
+  for (const n of LENGTHS) {
+    const z = randomData(n, -12, 12);
+    if (n > 7) z.set([0, -0, 1e-6, -1e-3, 90, -90, 50], 0);
+    const inputs = [{ data: z, shape: [n] }];
+    for (const act of ACTIVATIONS) {
+      const f = ([t]: Tensor[]) => ops.activation(act, t), g = ([t]: Tensor[]) => ops.activationGrad(act, t);
+      const label = `${act.kind}${act.width ?? ""} n=${n}`;
+      const tol = (w: number) => 2e-6 * Math.max(1, Math.abs(w));
+      assertClose(`φ ${label}`, await run(wasm, inputs, f), await run(scalar, inputs, f), tol);
+      assertClose(`φ' ${label}`, await run(wasm, inputs, g), await run(scalar, inputs, g), tol);
+    }
+  }
+});
+
+Deno.test("binary ops: same shape and every covered broadcast, exact; others fall back", async () => {
+  const ops11 = ["add", "sub", "mul", "div", "max", "min", "gt", "ge", "lt", "le", "eq"] as const;
+  const pairs: [number[], number[]][] = [
+    [[130], [130]],
+    [[65, 7], [65, 7]],
+    [[65, 7], [7]],
+    [[7], [65, 7]],
+    [[63, 5], [1, 5]],
+    [[63, 5], [63, 1]],
+    [[63, 1], [63, 5]],
+    [[130, 3], [1]],
+    [[1], [130, 3]],
+    [[3, 1, 5], [1, 4, 1]], // general broadcasting: the scalar path
+    [[1, 1], [1, 1]],
+  ];
+  for (const [sa, sb] of pairs) {
+    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    const a = randomData(size(sa), -2, 2), b = randomData(size(sb), -2, 2);
+    b[0] = a[0]; // an equal pair for eq/ge/le
+    if (b.length > 2) b[1] = NaN; // max/min keep the scalar NaN choice
+    for (const op of ops11) {
+      const inputs = [{ data: a, shape: sa }, { data: b, shape: sb }];
+      const f = ([x, y]: Tensor[]) => ops.binary(op, x, y);
+      assertClose(`${op} [${sa}] [${sb}]`, await run(wasm, inputs, f), await run(scalar, inputs, f), () => 0);
+    }
+  }
+});
+
+/** Sums: |Δ| ≤ 1e-6·Σ|x| over the reduced values (another summation order); max/min exact. */
+Deno.test("reductions over axis 0, axis 1 and everything, against scalar", async () => {
+  for (const rows of SIZES) {
+    for (const cols of [1, 3, 4, 7, 65, 130]) {
+      const x = randomData(rows * cols, -2, 2);
+      if (rows * cols > 5) x[3] = NaN; // max/min skip it as the scalar loop does; sums turn NaN
+      const inputs = [{ data: x, shape: [rows, cols] }];
+      for (const op of ["sum", "mean", "max", "min", "sumsq", "argmax"] as const) {
+        for (const axis of [0, 1, null] as const) {
+          if (op === "argmax" && axis === null) continue;
+          const f = ([t]: Tensor[]) => ops.reduce(op, t, axis);
+          const want = await run(scalar, inputs, f), got = await run(wasm, inputs, f);
+          const count = axis === 0 ? rows : axis === 1 ? cols : rows * cols;
+          const norm = (i: number) => {
+            let s = 0;
+            for (let r = 0; r < rows; r++) {
+              for (let c = 0; c < cols; c++) {
+                if (axis === null || (axis === 0 ? c === i : r === i)) {
+                  s += op === "sumsq" ? x[r * cols + c] ** 2 : Math.abs(x[r * cols + c]);
+                }
+              }
+            }
+            return op === "mean" ? s / count : s;
+          };
+          const exact = op === "max" || op === "min" || op === "argmax";
+          assertClose(
+            `${op} [${rows},${cols}] axis ${axis}`,
+            got,
+            want,
+            (_, i) => exact ? 0 : 1e-6 * norm(i),
+          );
+        }
+      }
+    }
+  }
+});
+
+/** Optimizer steps: |Δ| ≤ 1e-6·max(1, |p|) after several steps (single vs double intermediates). */
+Deno.test("sgd and adam steps with the floor, against scalar", async () => {
+  for (const n of LENGTHS) {
+    const p = randomData(n, 0, 1), g = randomData(n);
+    const inputs = [{ data: p, shape: [n] }, { data: g, shape: [n] }];
+    const tol = (w: number) => 1e-6 * Math.max(1, Math.abs(w));
+    for (const momentum of [0, 0.9]) {
+      for (const floor of [null, 1e-4]) {
+        const f = (b: Backend) => ([w, d]: Tensor[]) => {
+          const v = ops.zeros(b, w.shape);
+          for (let s = 0; s < 3; s++) ops.sgdStep(w, d, v, { lr: 0.3, momentum, weightDecay: 0.01, floor });
+          v.dispose();
+          return ops.clone(w);
+        };
+        assertClose(
+          `sgd n=${n} μ=${momentum} floor=${floor}`,
+          await run(wasm, inputs, f(wasm)),
+          await run(scalar, inputs, f(scalar)),
+          tol,
+        );
+      }
+    }
+    for (const floor of [null, 0]) {
+      const f = (b: Backend) => ([w, d]: Tensor[]) => {
+        const m = ops.zeros(b, w.shape), v = ops.zeros(b, w.shape);
+        for (let step = 1; step <= 3; step++) {
+          ops.adamStep(w, d, m, v, { lr: 0.01, step, weightDecay: 0.1, floor });
+        }
+        m.dispose(), v.dispose();
+        return ops.clone(w);
+      };
+      assertClose(
+        `adam n=${n} floor=${floor}`,
+        await run(wasm, inputs, f(wasm)),
+        await run(scalar, inputs, f(scalar)),
+        tol,
+      );
+    }
+  }
+});
+
+Deno.test("pool: an ED training step takes nothing it does not give back", async () => {
+  const { Classifier } = await import("../lib/train/classifier.ts");
+  const { variantSettings } = await import("../lib/train/variants.ts");
+  const before = wasm.memoryStats()!;
+  const clf = new Classifier(wasm, {
+    inputs: 20,
+    hidden: [23, 17],
+    classes: 10,
+    settings: variantSettings("proposed"),
+    optimizer: { kind: "adam", lr: 0.01 },
+    seed: 3,
+  });
+  const xs = ops.tensor(wasm, randomData(32 * 20, 0, 1), [32, 20]);
+  const ys = ops.tensor(wasm, Int32Array.from({ length: 32 }, (_, i) => i % 10), [32]);
+  const targets = ops.oneHot(ys, 10);
+  clf.trainStep(xs, targets);
+  const afterOne = wasm.memoryStats()!;
+  for (let s = 0; s < 5; s++) clf.trainStep(xs, targets);
+  assert.equal(wasm.memoryStats()!.liveBlocks, afterOne.liveBlocks, "live blocks grew between steps");
+  await clf.takeTrainMetrics();
+  clf.dispose();
+  xs.dispose(), ys.dispose(), targets.dispose();
+  const after = wasm.memoryStats()!;
+  assert.equal(after.liveBlocks, before.liveBlocks, "blocks left after disposing the classifier");
+  assert.equal(after.liveBytes, before.liveBytes);
+  assert.equal(after.reclaimedByGc, 0);
+});

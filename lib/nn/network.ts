@@ -139,5 +139,6 @@ export class Network {
 
   dispose(): void {
     this.params.forEach((p) => p.value.dispose());
+    this.layers.forEach((layer) => layer.dispose());
   }
 }

@@ -243,15 +243,20 @@ export class CpuBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: Tensor): Storage {
+    const fast = this.#wasm?.unary(op, x);
+    if (fast) return fast;
     return this.#map(x, UNARY[op]);
   }
   affine(x: Tensor, scale: number, shift: number): Storage {
+    if (this.#wasm) return this.#wasm.affine(x, scale, shift);
     return this.#map(x, (v) => v * scale + shift);
   }
   clamp(x: Tensor, lo: number, hi: number): Storage {
+    if (this.#wasm) return this.#wasm.clamp(x, lo, hi);
     return this.#map(x, (v) => (v < lo ? lo : v > hi ? hi : v));
   }
   activation(act: Activation, x: Tensor): Storage {
+    if (this.#wasm) return this.#wasm.activation(act, x);
     const src = f32(x), [store, out] = this.#newF32(src.length, false), n = src.length;
     // The hot activations get their own loops (same expressions as `activate`).
     if (act.kind === "sigmoid") {
@@ -265,6 +270,7 @@ export class CpuBackend implements Backend {
     return store;
   }
   activationGrad(act: Activation, z: Tensor): Storage {
+    if (this.#wasm) return this.#wasm.activationGrad(act, z);
     const src = f32(z), [store, out] = this.#newF32(src.length, false), n = src.length;
     if (act.kind === "sigmoid") {
       const u0 = act.width ?? 2;
@@ -284,6 +290,8 @@ export class CpuBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: Tensor, b: Tensor, outShape: readonly number[]): Storage {
+    const fast = this.#wasm?.binary(op, a, b, outShape);
+    if (fast) return fast;
     const fn = BINARY[op];
     const av = f32(a), bv = f32(b);
     const size = outShape.reduce((p, d) => p * d, 1);
@@ -333,6 +341,8 @@ export class CpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: Tensor, rows: number, cols: number, axis: 0 | 1): Storage {
+    const fast = this.#wasm?.reduce(op, x, rows, cols, axis);
+    if (fast) return fast;
     const src = f32(x);
     const outer = axis === 0 ? cols : rows, inner = axis === 0 ? rows : cols;
     const at = axis === 0
@@ -458,6 +468,7 @@ export class CpuBackend implements Backend {
   }
 
   sgdStep(param: Tensor, grad: Tensor, velocity: Tensor | null, o: SgdOptions): void {
+    if (this.#wasm) return this.#wasm.sgdStep(param, grad, velocity, o);
     const p = f32(param), g = f32(grad), v = velocity ? f32(velocity) : null;
     const floor = o.floor ?? -Infinity;
     for (let i = 0; i < p.length; i++) {
@@ -469,6 +480,7 @@ export class CpuBackend implements Backend {
   }
 
   adamStep(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamOptions): void {
+    if (this.#wasm) return this.#wasm.adamStep(param, grad, m, v, o);
     const p = f32(param), g = f32(grad), mv = f32(m), vv = f32(v);
     const { beta1, beta2, eps, lr, weightDecay } = o;
     const c1 = 1 - beta1 ** o.step, c2 = 1 - beta2 ** o.step;

@@ -338,6 +338,9 @@ export class Code {
   i32x4Eq(): this {
     return this.#simd(0x37);
   }
+  i32x4LtS(): this {
+    return this.#simd(0x39);
+  }
   f32x4Eq(): this {
     return this.#simd(0x41);
   }

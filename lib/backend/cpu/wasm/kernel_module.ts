@@ -7,6 +7,9 @@ import { ModuleBuilder } from "./emit.ts";
 import { emitVectorMath } from "./vector_math.ts";
 import { emitGemm, type GemmShape } from "./gemm_module.ts";
 import { MAX_PAGES } from "./memory_pool.ts";
+import { emitElementwise } from "./elementwise_module.ts";
+import { emitReduce } from "./reduce_module.ts";
+import { emitOptimizers } from "./optimizer_module.ts";
 
 /**
  * Micro-tile and cache blocking, measured on the 2-core AMD EPYC (Zen 5) build machine at 1024³, one
@@ -41,6 +44,52 @@ export interface KernelExports {
     j1: number,
     scratch: number,
   ): void;
+  /** unary(op, x, out, count, p0, p1): UNARY_CODES. */
+  unary(op: number, x: number, out: number, count: number, p0: number, p1: number): void;
+  activation(x: number, out: number, count: number, kind: number, param: number): void;
+  activationGrad(x: number, out: number, count: number, kind: number, param: number): void;
+  /** binary(op, a, b, out, rows, cols, aRowBytes, bRowBytes, aSplat, bSplat): BINARY_OPS index. */
+  binary(
+    op: number,
+    a: number,
+    b: number,
+    out: number,
+    rows: number,
+    cols: number,
+    aRowBytes: number,
+    bRowBytes: number,
+    aSplat: number,
+    bSplat: number,
+  ): void;
+  /** REDUCE_CODES over each row (axis 1) or each column (axis 0). */
+  reduceRows(op: number, x: number, out: number, rows: number, cols: number): void;
+  reduceCols(op: number, x: number, out: number, rows: number, cols: number): void;
+  sgd(
+    p: number,
+    g: number,
+    v: number,
+    count: number,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    floor: number,
+    useVelocity: number,
+  ): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    count: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    weightDecay: number,
+    floor: number,
+  ): void;
 }
 
 export function buildKernelModule(relaxed: boolean): Uint8Array<ArrayBuffer> {
@@ -48,6 +97,17 @@ export function buildKernelModule(relaxed: boolean): Uint8Array<ArrayBuffer> {
   m.importMemory({ module: "env", field: "memory", initialPages: 1, maximumPages: MAX_PAGES, shared: true });
   const math = emitVectorMath(m);
   m.export("gemm", emitGemm(m, gemmShapeFor(relaxed), relaxed, math));
+  const elementwise = emitElementwise(m, math);
+  m.export("unary", elementwise.unary);
+  m.export("activation", elementwise.activation);
+  m.export("activationGrad", elementwise.activationGrad);
+  m.export("binary", elementwise.binary);
+  const reduce = emitReduce(m);
+  m.export("reduceRows", reduce.reduceRows);
+  m.export("reduceCols", reduce.reduceCols);
+  const optimizers = emitOptimizers(m);
+  m.export("sgd", optimizers.sgd);
+  m.export("adam", optimizers.adam);
   return m.build();
 }
 

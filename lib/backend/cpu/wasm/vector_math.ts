@@ -136,8 +136,18 @@ export function emitVectorMath(m: ModuleBuilder): VectorMath {
   }
   const activateGrad = m.function([V128, I32, F32], [V128]);
   {
-    const c = activateGrad.code, x = 0, kind = 1, param = 2;
-    const scale = activateGrad.local(V128), s = activateGrad.local(V128), t = activateGrad.local(V128);
+    const f = activateGrad, c = f.code, x = 0, kind = 1, param = 2;
+    const scale = f.local(V128), s = f.local(V128), q = f.local(V128), e = f.local(V128), t = f.local(V128);
+    /**
+     * s = 1/(1 + e), e = exp(scale·x), and q = 1 − s computed without cancellation: e·s while e ≤ 1 (s ≥ ½),
+     * 1 − s above (where e·s would be ∞·0 for e = ∞).
+     */
+    const logisticPair = () => {
+      c.get(x).get(scale).f32x4Mul().call(exp.index).set(e);
+      c.f32x4Const(1).f32x4Const(1).get(e).f32x4Add().f32x4Div().set(s);
+      c.get(e).get(s).f32x4Mul().f32x4Const(1).get(s).f32x4Sub().get(e).f32x4Const(1).f32x4Le()
+        .v128Bitselect().set(q);
+    };
     c.block().block().block().block().block().block();
     c.get(kind).brTable([5, 4, 3, 2, 1, 0], 5);
     c.end(); // softplus' = logistic(z)
@@ -146,20 +156,18 @@ export function emitVectorMath(m: ModuleBuilder): VectorMath {
     c.return();
     c.end(); // silu' = s·(1 + z·(1 − s))
     c.f32x4Const(-1).set(scale);
-    logistic(c, exp, x, scale);
-    c.set(s);
-    c.get(s).f32x4Const(1).get(x).f32x4Const(1).get(s).f32x4Sub().f32x4Mul().f32x4Add().f32x4Mul().return();
-    c.end(); // tanh' = 1 − tanh²
-    emitTanh(c, activateGrad, exp, x);
-    c.set(t);
-    c.f32x4Const(1).get(t).get(t).f32x4Mul().f32x4Sub().return();
+    logisticPair();
+    c.get(s).f32x4Const(1).get(x).get(q).f32x4Mul().f32x4Add().f32x4Mul().return();
+    c.end(); // tanh' = 1 − tanh² = a·(2 − a) with a = 1 − |tanh z| = 2t/(1 + t), t = e^(−2|z|): no cancellation
+    c.get(x).f32x4Abs().f32x4Const(-2).f32x4Mul().call(exp.index).set(t);
+    c.get(t).get(t).f32x4Add().f32x4Const(1).get(t).f32x4Add().f32x4Div().set(q);
+    c.get(q).f32x4Const(2).get(q).f32x4Sub().f32x4Mul().return();
     c.end(); // relu' = z > 0
     c.f32x4Const(1).get(x).f32x4Const(0).f32x4Gt().v128And().return();
     c.end(); // sigmoid' = (2/u0)·s·(1 − s) = −param·s·(1 − s)
     c.get(param).f32x4Splat().set(scale);
-    logistic(c, exp, x, scale);
-    c.set(s);
-    c.get(s).f32x4Const(1).get(s).f32x4Sub().f32x4Mul().get(scale).f32x4Neg().f32x4Mul().return();
+    logisticPair();
+    c.get(s).get(q).f32x4Mul().get(scale).f32x4Neg().f32x4Mul().return();
     c.end(); // identity' = 1
     c.f32x4Const(1);
   }
