@@ -417,30 +417,83 @@ Deno.test("sgd and adam steps with the floor, against scalar", async () => {
   }
 });
 
-Deno.test("pool: an ED training step takes nothing it does not give back", async () => {
-  const { Classifier } = await import("../lib/train/classifier.ts");
-  const { variantSettings } = await import("../lib/train/variants.ts");
-  const before = wasm.memoryStats()!;
-  const clf = new Classifier(wasm, {
-    inputs: 20,
-    hidden: [23, 17],
-    classes: 10,
-    settings: variantSettings("proposed"),
-    optimizer: { kind: "adam", lr: 0.01 },
-    seed: 3,
+for (const conv of [false, true]) {
+  Deno.test(`pool: an ED training step takes nothing it does not give back (${conv ? "conv" : "dense"})`, async () => {
+    const { Classifier } = await import("../lib/train/classifier.ts");
+    const { variantSettings } = await import("../lib/train/variants.ts");
+    const before = wasm.memoryStats()!;
+    const inputs = conv ? 3 * 8 * 8 : 20;
+    const clf = new Classifier(wasm, {
+      inputs,
+      hidden: [23, 17],
+      classes: 10,
+      ...(conv ? { image: [3, 8, 8] as [number, number, number] } : {}),
+      ...(conv ? { conv: [{ channels: 4, kernel: 3, stride: 1, padding: 1, pool: 2 }] } : {}),
+      settings: variantSettings("proposed"),
+      optimizer: { kind: "adam", lr: 0.01 },
+      seed: 3,
+    });
+    const xs = ops.tensor(wasm, randomData(32 * inputs, 0, 1), [32, inputs]);
+    const ys = ops.tensor(wasm, Int32Array.from({ length: 32 }, (_, i) => i % 10), [32]);
+    const targets = ops.oneHot(ys, 10);
+    clf.trainStep(xs, targets);
+    const afterOne = wasm.memoryStats()!;
+    for (let s = 0; s < 5; s++) clf.trainStep(xs, targets);
+    assert.equal(wasm.memoryStats()!.liveBlocks, afterOne.liveBlocks, "live blocks grew between steps");
+    await clf.takeTrainMetrics();
+    clf.dispose();
+    xs.dispose(), ys.dispose(), targets.dispose();
+    const after = wasm.memoryStats()!;
+    assert.equal(after.liveBlocks, before.liveBlocks, "blocks left after disposing the classifier");
+    assert.equal(after.liveBytes, before.liveBytes);
+    assert.equal(after.reclaimedByGc, 0);
   });
-  const xs = ops.tensor(wasm, randomData(32 * 20, 0, 1), [32, 20]);
-  const ys = ops.tensor(wasm, Int32Array.from({ length: 32 }, (_, i) => i % 10), [32]);
-  const targets = ops.oneHot(ys, 10);
-  clf.trainStep(xs, targets);
-  const afterOne = wasm.memoryStats()!;
-  for (let s = 0; s < 5; s++) clf.trainStep(xs, targets);
-  assert.equal(wasm.memoryStats()!.liveBlocks, afterOne.liveBlocks, "live blocks grew between steps");
-  await clf.takeTrainMetrics();
-  clf.dispose();
-  xs.dispose(), ys.dispose(), targets.dispose();
-  const after = wasm.memoryStats()!;
-  assert.equal(after.liveBlocks, before.liveBlocks, "blocks left after disposing the classifier");
-  assert.equal(after.liveBytes, before.liveBytes);
-  assert.equal(after.reclaimedByGc, 0);
+}
+
+/**
+ * conv2d and its two companion products. Tolerance: |wasm − scalar| ≤ 2e-5·B + 4e-6·max(1, |scalar|), where
+ * B is the same product computed on |inputs| (Σ of |terms|, the float32 dot-product bound), which the test
+ * gets from the scalar kernel itself.
+ */
+Deno.test("conv2d, input grad and weight grad against scalar (padding, stride, 1x1, several image groups)", async () => {
+  const cases = [
+    { x: [2, 3, 9, 7], w: [5, 3, 3, 3], stride: 1, padding: 1 },
+    { x: [1, 2, 8, 8], w: [3, 2, 3, 2], stride: 2, padding: 0 },
+    { x: [3, 4, 5, 5], w: [6, 4, 1, 1], stride: 1, padding: 0 },
+    { x: [2, 1, 7, 9], w: [1, 1, 2, 2], stride: 2, padding: 0 }, // the average pool's shape (cout = 1)
+    { x: [3, 2, 6, 5], w: [4, 2, 5, 3], stride: 3, padding: 2 },
+    { x: [12, 16, 40, 40], w: [8, 16, 5, 5], stride: 1, padding: 2 }, // 2 groups of 6 images
+  ];
+  const abs = (d: Float32Array) => d.map(Math.abs);
+  for (const { x, w, stride, padding } of cases) {
+    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    const xd = randomData(size(x)), wd = randomData(size(w)), bias = randomData(w[0]);
+    const geo = { stride, padding };
+    const ho = Math.floor((x[2] + 2 * padding - w[2]) / stride) + 1,
+      wo = Math.floor((x[3] + 2 * padding - w[3]) / stride) + 1;
+    const yShape = [x[0], w[0], ho, wo], dy = randomData(size(yShape));
+    const label = `x[${x}] w[${w}] s${stride} p${padding}`;
+    const check = async (
+      name: string,
+      inputs: { data: Float32Array; shape: number[] }[],
+      f: (xs: Tensor[]) => Tensor,
+      plain: (xs: Tensor[]) => Tensor,
+    ) => {
+      const want = await run(scalar, inputs, f), got = await run(wasm, inputs, f);
+      const bound = await run(scalar, inputs.map((i) => ({ data: abs(i.data), shape: i.shape })), plain);
+      assertClose(`${name} ${label}`, got, want, (v, i) => 2e-5 * bound[i] + 4e-6 * Math.max(1, Math.abs(v)));
+    };
+    const xs = { data: xd, shape: x }, ws = { data: wd, shape: w }, bs = { data: bias, shape: [w[0]] };
+    const ds = { data: dy, shape: yShape };
+    await check(
+      "conv2d",
+      [xs, ws, bs],
+      ([a, b, c]) => ops.conv2d(a, b, { ...geo, bias: c, activation: { kind: "relu" } }),
+      ([a, b, c]) => ops.conv2d(a, b, { ...geo, bias: c }),
+    );
+    const inputGrad = ([d, b]: Tensor[]) => ops.conv2dInputGrad(d, b, x, geo);
+    await check("input grad", [ds, ws], inputGrad, inputGrad);
+    const weightGrad = ([a, d]: Tensor[]) => ops.conv2dWeightGrad(a, d, w, geo);
+    await check("weight grad", [xs, ds], weightGrad, weightGrad);
+  }
 });

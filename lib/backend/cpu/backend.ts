@@ -416,6 +416,7 @@ export class CpuBackend implements Backend {
 
   // Convolution as GEMM over im2col columns, one image at a time to bound memory.
   conv2d(x: Tensor, w: Tensor, o: Conv2dOptions): Storage {
+    if (this.#wasm) return this.#wasm.conv2d(x, w, o);
     const [n, cin, h, wd] = x.shape, [cout, , kh, kw] = w.shape;
     const geo = convGeometry(h, wd, kh, kw, o);
     const kk = cin * kh * kw, hw = geo.ho * geo.wo;
@@ -437,6 +438,7 @@ export class CpuBackend implements Backend {
   }
 
   conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: readonly number[], g: Conv2dGeometry): Storage {
+    if (this.#wasm) return this.#wasm.conv2dInputGrad(dy, w, inputShape, g);
     const [n, cin, h, wd] = inputShape, [cout, , kh, kw] = w.shape;
     const geo = convGeometry(h, wd, kh, kw, g);
     const kk = cin * kh * kw, hw = geo.ho * geo.wo;
@@ -449,6 +451,7 @@ export class CpuBackend implements Backend {
   }
 
   conv2dWeightGrad(x: Tensor, dy: Tensor, weightShape: readonly number[], g: Conv2dGeometry): Storage {
+    if (this.#wasm) return this.#wasm.conv2dWeightGrad(x, dy, weightShape, g);
     const [cout, cin, kh, kw] = weightShape, [n, , h, wd] = x.shape;
     const geo = convGeometry(h, wd, kh, kw, g);
     const kk = cin * kh * kw, hw = geo.ho * geo.wo;

@@ -10,6 +10,7 @@ import { MAX_PAGES } from "./memory_pool.ts";
 import { emitElementwise } from "./elementwise_module.ts";
 import { emitReduce } from "./reduce_module.ts";
 import { emitOptimizers } from "./optimizer_module.ts";
+import { emitConv } from "./conv_module.ts";
 
 /**
  * Micro-tile and cache blocking, measured on the 2-core AMD EPYC (Zen 5) build machine at 1024³, one
@@ -90,6 +91,36 @@ export interface KernelExports {
     weightDecay: number,
     floor: number,
   ): void;
+  im2col(
+    image: number,
+    cols: number,
+    rowBytes: number,
+    cin: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    pad: number,
+    ho: number,
+    wo: number,
+  ): void;
+  col2im(
+    cols: number,
+    rowBytes: number,
+    image: number,
+    cin: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    pad: number,
+    ho: number,
+    wo: number,
+  ): void;
+  /** dst[j, i, :] = src[i, j, :] for src [a, b, block] floats. */
+  swapAxes(src: number, dst: number, a: number, b: number, block: number): void;
 }
 
 export function buildKernelModule(relaxed: boolean): Uint8Array<ArrayBuffer> {
@@ -108,6 +139,10 @@ export function buildKernelModule(relaxed: boolean): Uint8Array<ArrayBuffer> {
   const optimizers = emitOptimizers(m);
   m.export("sgd", optimizers.sgd);
   m.export("adam", optimizers.adam);
+  const conv = emitConv(m);
+  m.export("im2col", conv.im2col);
+  m.export("col2im", conv.col2im);
+  m.export("swapAxes", conv.swapAxes);
   return m.build();
 }
 
