@@ -167,7 +167,7 @@ async function warmWorkers(b: CpuBackend): Promise<void> {
   }
 }
 
-Deno.test("matmul: bit-identical results for 1, 2 and 3 threads (rows and columns split)", async () => {
+Deno.test("matmul and conv: bit-identical results for 1, 2 and 3 threads (rows and columns split)", async () => {
   const shapes = [[300, 257, 200], [65, 700, 130], [1030, 9, 300], [128, 256, 784]];
   const results = new Map<string, Float32Array[]>();
   for (const threads of [1, 2, 3]) {
@@ -193,6 +193,23 @@ Deno.test("matmul: bit-identical results for 1, 2 and 3 threads (rows and column
         results.set(key, [...(results.get(key) ?? []), out as Float32Array]);
       }
     }
+    // Convolutions are grouped GEMMs over the same threads: forward (fused bias, sigmoid) and weight grad.
+    const seeded = new Rng(99);
+    const xd = Float32Array.from({ length: 8 * 16 * 20 * 20 }, () => seeded.uniform());
+    const wd = Float32Array.from({ length: 32 * 16 * 9 }, () => seeded.uniform() - 0.5);
+    const dy = Float32Array.from({ length: 8 * 32 * 20 * 20 }, () => seeded.uniform() - 0.5);
+    const geo = { stride: 1, padding: 1 };
+    const conv = await run(
+      b,
+      [{ data: xd, shape: [8, 16, 20, 20] }, { data: wd, shape: [32, 16, 3, 3] }],
+      ([x, w]) => ops.conv2d(x, w, { ...geo, activation: { kind: "sigmoid", width: 3 } }),
+    );
+    const weightGrad = await run(b, [{ data: xd, shape: [8, 16, 20, 20] }, {
+      data: dy,
+      shape: [8, 32, 20, 20],
+    }], ([x, d]) => ops.conv2dWeightGrad(x, d, [32, 16, 3, 3], geo));
+    results.set("conv2d", [...(results.get("conv2d") ?? []), conv as Float32Array]);
+    results.set("conv2dWeightGrad", [...(results.get("conv2dWeightGrad") ?? []), weightGrad as Float32Array]);
   }
   for (const [key, [one, ...others]] of results) {
     for (const other of others) {

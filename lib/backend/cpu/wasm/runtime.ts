@@ -52,8 +52,8 @@ const HEAP_BASE = 4096;
 
 /**
  * Products with at least this many multiply-adds are split across threads. Measured on the 2-core build
- * machine (wasm kernels, ~45 GFLOP/s a thread): waking a worker costs ~20–60 µs, so below ~2^21 (≈90 µs of
- * work) a second thread does not pay.
+ * machine (load ~1.8), square products, 1 vs 2 threads: 96³ (2^19.8) 39 vs 49 µs, 112³ (2^20.4) 64 vs 59 µs,
+ * 128³ (2^21) 96 vs 66 µs, 160³ 183 vs 110 µs. Publishing a job and waking a worker costs some 10–20 µs.
  */
 export const WASM_THREAD_MNK = 1 << 21;
 /** Chunks per participating thread: more balances a noisy machine better, fewer repack shared panels less. */

@@ -1,12 +1,13 @@
 /**
  * Vector (f32x4) exp and the pointwise activations φ and φ' in WebAssembly, emitted into a kernel module.
- * Each is a function (v128, ...) → v128 so the GEMM epilogue, the activation kernels and the optimizer can
- * share one copy.
+ * Each is a function (v128, ...) → v128 so the GEMM epilogue and the activation kernels share one copy.
+ * Worth doing in wasm rather than as a JS pass over the output: over 2^20 floats, one thread, the sigmoid
+ * took 4.4 ns an element here against 29–31 for the scalar loop (Math.exp), tanh 5.4 against 43–49.
  *
  * exp(x): Cody–Waite range reduction x = n·ln2 + r (|r| ≤ ln2/2, n = round(x/ln2)), a degree-6 polynomial
  * for e^r (the Cephes expf coefficients), then a multiply by 2^n built from the exponent bits. 2^n is applied
  * as two factors 2^⌊n/2⌋·2^(n−⌊n/2⌋) so that n = 128 (x just below the overflow threshold) is still exact.
- * Measured error against Math.exp: ≤ 2 ulp on [−87, 88] (tests/cpu_wasm_test.ts); overflow gives +Inf,
+ * Measured error against Math.exp: ≤ 1 ulp on [−87, 88] (tests/cpu_wasm_test.ts allows 4); overflow gives +Inf,
  * underflow gives values ≥ the smallest normal (1.2e-38) instead of subnormals, NaN passes through.
  *
  * Activations follow lib/backend/activation.ts in single precision:
