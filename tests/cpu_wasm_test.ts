@@ -514,3 +514,51 @@ Deno.test("conv2d, input grad and weight grad against scalar (padding, stride, 1
     await check("weight grad", [xs, ds], weightGrad, weightGrad);
   }
 });
+
+Deno.test("matmul without relaxed SIMD (the mul + add fallback, 4x8 tiles) matches too", async () => {
+  const { WasmRuntime } = await import("../lib/backend/cpu/wasm/runtime.ts");
+  const { GEMM_BIAS_COLUMN, GEMM_TRANS_A, GEMM_TRANS_B } = await import(
+    "../lib/backend/cpu/wasm/gemm_module.ts"
+  );
+  const plain = new WasmRuntime(false); // its own memory and module: the engine's relaxed SIMD left unused
+  assert.equal(plain.shape.mr, 4);
+  for (const threads of [1, 2]) {
+    for (const [m, n, k] of [[7, 65, 63], [130, 9, 300], [200, 180, 150]]) {
+      for (const [transA, transB] of [[false, false], [true, true], [true, false]]) {
+        const a = randomData(m * k), b = randomData(k * n), bias = randomData(n);
+        const [pa, pb, pc, pbias] = [m * k, k * n, m * n, n].map((len) => plain.pool.alloc(len * 4, false));
+        plain.f32(pa, m * k).set(a), plain.f32(pb, k * n).set(b), plain.f32(pbias, n).set(bias);
+        plain.gemm({
+          a: pa,
+          b: pb,
+          c: pc,
+          m,
+          n,
+          k,
+          flags: (transA ? GEMM_TRANS_A : 0) | (transB ? GEMM_TRANS_B : 0) | GEMM_BIAS_COLUMN,
+          scale: 0.5,
+          bias: pbias,
+          act: 0,
+          param: 0,
+        }, threads);
+        const got = plain.f32(pc, m * n);
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let s = 0, bound = 0;
+            for (let p = 0; p < k; p++) {
+              const t = (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+              s += t, bound += Math.abs(t);
+            }
+            const want = 0.5 * s + bias[j];
+            if (!(Math.abs(got[i * n + j] - want) <= 1e-5 * bound + 1e-6)) {
+              assert.fail(`fallback m=${m} n=${n} k=${k} [${i},${j}]: ${got[i * n + j]} vs ${want}`);
+            }
+          }
+        }
+        [pa, pb, pc, pbias].forEach((p, i) => plain.pool.free(p, [m * k, k * n, m * n, n][i] * 4));
+      }
+    }
+  }
+  assert.equal(plain.pool.stats().liveBlocks, 0);
+  plain.shutdownWorkers();
+});
