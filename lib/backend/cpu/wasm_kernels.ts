@@ -75,6 +75,13 @@ function convShape(input: readonly number[], weight: readonly number[], g: Conv2
   return { n, cin, h, w, cout, kh, kw, stride: g.stride, pad: g.padding, ho, wo, kk, hw, group };
 }
 
+/** The trailing arguments of the im2col/col2im kernels. */
+function patchGeometry(
+  s: ConvShape,
+): [number, number, number, number, number, number, number, number, number] {
+  return [s.cin, s.h, s.w, s.kh, s.kw, s.stride, s.pad, s.ho, s.wo];
+}
+
 export class WasmKernels {
   constructor(
     readonly runtime: WasmRuntime,
@@ -273,20 +280,7 @@ export class WasmKernels {
         );
         for (let i = 0; i < g; i++) {
           const image = out.address + (b0 + i) * s.cin * s.h * s.w * 4;
-          k.col2im(
-            cols.address + i * s.hw * 4,
-            g * s.hw * 4,
-            image,
-            s.cin,
-            s.h,
-            s.w,
-            s.kh,
-            s.kw,
-            s.stride,
-            s.pad,
-            s.ho,
-            s.wo,
-          );
+          k.col2im(cols.address + i * s.hw * 4, g * s.hw * 4, image, ...patchGeometry(s));
         }
       }
     } finally {
@@ -322,20 +316,7 @@ export class WasmKernels {
   #im2colGroup(x: number, cols: number, b0: number, g: number, s: ConvShape): void {
     for (let i = 0; i < g; i++) {
       const image = x + (b0 + i) * s.cin * s.h * s.w * 4;
-      this.runtime.kernels.im2col(
-        image,
-        cols + i * s.hw * 4,
-        g * s.hw * 4,
-        s.cin,
-        s.h,
-        s.w,
-        s.kh,
-        s.kw,
-        s.stride,
-        s.pad,
-        s.ho,
-        s.wo,
-      );
+      this.runtime.kernels.im2col(image, cols + i * s.hw * 4, g * s.hw * 4, ...patchGeometry(s));
     }
   }
 

@@ -92,20 +92,7 @@ export function emitConv(m: ModuleBuilder): ConvKernels {
   const im2col = m.function([...params12]);
   {
     const f = im2col, c = f.code;
-    const [image, cols, rowBytes, cin, h, w, kh, kw, stride, pad, ho, wo] = [
-      0,
-      1,
-      2,
-      3,
-      4,
-      5,
-      6,
-      7,
-      8,
-      9,
-      10,
-      11,
-    ];
+    const [image, cols, rowBytes, cin, h, w, kh, kw, stride, pad, ho, wo] = f.params.keys();
     const x = f.local(I32), sx = f.local(I32);
     patchLoops(f, { cols, rowBytes, image, cin, h, w, kh, kw }, { stride, pad, ho, wo }, (v) => {
       c.get(stride).i32Const(1).i32Eq().if();
@@ -132,20 +119,7 @@ export function emitConv(m: ModuleBuilder): ConvKernels {
   const col2im = m.function([...params12]);
   {
     const f = col2im, c = f.code;
-    const [cols, rowBytes, image, cin, h, w, kh, kw, stride, pad, ho, wo] = [
-      0,
-      1,
-      2,
-      3,
-      4,
-      5,
-      6,
-      7,
-      8,
-      9,
-      10,
-      11,
-    ];
+    const [cols, rowBytes, image, cin, h, w, kh, kw, stride, pad, ho, wo] = f.params.keys();
     const x = f.local(I32), sx = f.local(I32), to = f.local(I32), from = f.local(I32), end = f.local(I32);
     patchLoops(f, { cols, rowBytes, image, cin, h, w, kh, kw }, { stride, pad, ho, wo }, (v) => {
       c.get(stride).i32Const(1).i32Eq().if();

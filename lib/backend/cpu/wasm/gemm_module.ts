@@ -314,36 +314,12 @@ export function emitGemm(
   const epilogue = emitEpilogue(m, s, math);
   const packA = emitPackA(m, s), packB = emitPackB(m, s), copyTile = emitCopyTile(m);
   const f = m.function([I32, I32, I32, I32, I32, I32, I32, F32, I32, I32, F32, I32, I32, I32, I32, I32]);
-  const [a, b, cm, mm, n, k, flags, scale, bias, act, param, i0, i1, j0, j1, scratch] = [
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-    11,
-    12,
-    13,
-    14,
-    15,
-  ];
+  // Parameters are locals 0..15 in signature order.
+  const [a, b, cm, mm, n, k, flags, scale, bias, act, param, i0, i1, j0, j1, scratch] = f.params.keys();
   const c = f.code;
   const L = () => f.local(I32);
-  const jc = L(),
-    nc = L(),
-    pc = L(),
-    kc = L(),
-    ic = L(),
-    mc = L(),
-    jr = L(),
-    ir = L(),
-    rows = L(),
-    cols = L();
+  const jc = L(), nc = L(), pc = L(), kc = L(), ic = L(), mc = L();
+  const jr = L(), ir = L(), rows = L(), cols = L();
   const ap = L(), bp = L(), tile = L(), cptr = L(), accumulate = L(), last = L(), ldc = L();
   const transA = L(), transB = L(), biasColumn = L(), biasRow = L(), epilogueOn = L();
   c.get(scratch).set(ap);

@@ -48,21 +48,7 @@ export function emitOptimizers(mb: ModuleBuilder): OptimizerKernels {
   const adam = mb.function([I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32]);
   {
     const f = adam, c = f.code;
-    const [p, g, mm, vv, count, lr, beta1, beta2, eps, c1, c2, wd, floor] = [
-      0,
-      1,
-      2,
-      3,
-      4,
-      5,
-      6,
-      7,
-      8,
-      9,
-      10,
-      11,
-      12,
-    ];
+    const [p, g, mm, vv, count, lr, beta1, beta2, eps, c1, c2, wd, floor] = f.params.keys();
     const splat = (x: number) => {
       const l = f.local(V128);
       c.get(x).f32x4Splat().set(l);
