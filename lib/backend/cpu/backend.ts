@@ -341,8 +341,7 @@ export class CpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: Tensor, rows: number, cols: number, axis: 0 | 1): Storage {
-    const fast = this.#wasm?.reduce(op, x, rows, cols, axis);
-    if (fast) return fast;
+    if (this.#wasm) return this.#wasm.reduce(op, x, rows, cols, axis);
     const src = f32(x);
     const outer = axis === 0 ? cols : rows, inner = axis === 0 ? rows : cols;
     const at = axis === 0

@@ -3,7 +3,7 @@
  * wasm path accelerates, on storages that live in the shared wasm memory. Each method returns the output
  * storage like the scalar kernels in ./backend.ts, which stay the reference (tests/cpu_wasm_test.ts
  * compares every kernel here against them). Methods that return null have no wasm kernel for that case
- * (log, argmax, general N-d broadcasting): the backend then runs its scalar loop.
+ * (log, general N-d broadcasting): the backend then runs its scalar loop.
  */
 import type {
   Activation,
@@ -176,8 +176,13 @@ export class WasmKernels {
     return out;
   }
 
-  reduce(op: ReduceOp, x: Tensor, rows: number, cols: number, axis: 0 | 1): CpuStorage | null {
-    if (op === "argmax") return null;
+  reduce(op: ReduceOp, x: Tensor, rows: number, cols: number, axis: 0 | 1): CpuStorage {
+    if (op === "argmax") {
+      const out = this.allocator.alloc(axis === 0 ? cols : rows, "i32", false);
+      if (axis === 0) this.runtime.kernels.argmaxCols(addressOf(x), out.address, rows, cols);
+      else this.runtime.kernels.argmaxRows(addressOf(x), out.address, rows, cols);
+      return out;
+    }
     const out = this.allocator.alloc(axis === 0 ? cols : rows, "f32", false);
     const code = REDUCE_CODES[op as WasmReduceOp];
     if (axis === 0) this.runtime.kernels.reduceCols(code, addressOf(x), out.address, rows, cols);

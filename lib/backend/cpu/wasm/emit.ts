@@ -328,6 +328,11 @@ export class Code {
   f32x4Splat(): this {
     return this.#simd(0x13);
   }
+  i32x4ExtractLane(lane: number): this {
+    this.#simd(0x1b);
+    this.bytes.push(lane);
+    return this;
+  }
   f32x4ExtractLane(lane: number): this {
     this.#simd(0x1f);
     this.bytes.push(lane);

@@ -65,6 +65,9 @@ export interface KernelExports {
   /** REDUCE_CODES over each row (axis 1) or each column (axis 0). */
   reduceRows(op: number, x: number, out: number, rows: number, cols: number): void;
   reduceCols(op: number, x: number, out: number, rows: number, cols: number): void;
+  /** First index of the maximum (NaNs skipped) per row (axis 1) or per column (axis 0), as i32. */
+  argmaxRows(x: number, out: number, rows: number, cols: number): void;
+  argmaxCols(x: number, out: number, rows: number, cols: number): void;
   sgd(
     p: number,
     g: number,
@@ -136,6 +139,8 @@ export function buildKernelModule(relaxed: boolean): Uint8Array<ArrayBuffer> {
   const reduce = emitReduce(m);
   m.export("reduceRows", reduce.reduceRows);
   m.export("reduceCols", reduce.reduceCols);
+  m.export("argmaxRows", reduce.argmaxRows);
+  m.export("argmaxCols", reduce.argmaxCols);
   const optimizers = emitOptimizers(m);
   m.export("sgd", optimizers.sgd);
   m.export("adam", optimizers.adam);

@@ -1,5 +1,5 @@
 /**
- * Reductions over a 2-D view [rows, cols] in WebAssembly SIMD: sum, mean, max, min, sumsq along axis 1 (one
+ * Reductions over a 2-D view [rows, cols] in WebAssembly SIMD: sum, mean, max, min, sumsq, argmax along axis 1 (one
  * value per row: four lanes across the row, then the lanes combined) or axis 0 (one value per column: the
  * rows combined into a vector of columns at a time). max/min select on `v > acc` as the scalar loop does, so
  * NaNs are skipped the same way; sums differ from the scalar order in the last bits.
@@ -30,6 +30,10 @@ export interface ReduceKernels {
   reduceRows: FunctionBuilder;
   /** reduceCols(op, x, out, rows, cols): axis 0. */
   reduceCols: FunctionBuilder;
+  /** argmaxRows(x, out, rows, cols): axis 1, i32 indices. */
+  argmaxRows: FunctionBuilder;
+  /** argmaxCols(x, out, rows, cols): axis 0, i32 indices. */
+  argmaxCols: FunctionBuilder;
 }
 
 export function emitReduce(m: ModuleBuilder): ReduceKernels {
@@ -105,5 +109,73 @@ export function emitReduce(m: ModuleBuilder): ReduceKernels {
       }
     });
   }
-  return { reduceRows, reduceCols };
+  // argmaxRows(x, out, rows, cols): out[r] = first j with the largest x[r, j] (`v > best`, so NaNs are skipped
+  // and ties keep the first), as an i32; a row of NaNs gives 0.
+  const argmaxRows = m.function([I32, I32, I32, I32]);
+  {
+    const f = argmaxRows, c = f.code, [x, out, rows, cols] = f.params.keys();
+    const r = f.local(I32),
+      j = f.local(I32),
+      bestIndex = f.local(I32),
+      best = f.local(0x7d),
+      v = f.local(0x7d);
+    c.i32Const(0).set(r);
+    c.block().loop();
+    c.get(r).get(rows).i32GeS().brIf(1);
+    c.f32Const(-Infinity).set(best).i32Const(0).set(bestIndex).i32Const(0).set(j);
+    c.block().loop();
+    c.get(j).get(cols).i32GeS().brIf(1);
+    c.get(x).get(j).i32Const(2).i32Shl().i32Add().f32Load().tee(v).get(best).f32Gt().if();
+    c.get(v).set(best).get(j).set(bestIndex);
+    c.end();
+    c.get(j).i32Const(1).i32Add().set(j).br(0);
+    c.end().end();
+    c.get(out).get(r).i32Const(2).i32Shl().i32Add().get(bestIndex).i32Store();
+    c.get(x).get(cols).i32Const(2).i32Shl().i32Add().set(x);
+    c.get(r).i32Const(1).i32Add().set(r).br(0);
+    c.end().end();
+  }
+  // argmaxCols(x, out, rows, cols): per column, four columns at a time: the best values and their row
+  // indices as vectors, replaced where a row is strictly greater.
+  const argmaxCols = m.function([I32, I32, I32, I32]);
+  {
+    const f = argmaxCols, c = f.code, [x, out, rows, cols] = f.params.keys();
+    const r = f.local(I32),
+      row = f.local(I32),
+      best = f.local(V128),
+      index = f.local(V128),
+      v = f.local(V128);
+    const mask = f.local(V128), o = f.local(I32), end = f.local(I32), rest = f.local(I32), dst = f.local(I32);
+    /** Best row of the 4 columns at byte offset o into `index` (lanes past the matrix are dropped later). */
+    const columnBlock = () => {
+      c.f32x4Const(-Infinity).set(best).i32x4Const(0).set(index);
+      c.get(x).get(o).i32Add().set(row);
+      c.i32Const(0).set(r);
+      c.block().loop();
+      c.get(r).get(rows).i32GeS().brIf(1);
+      c.get(row).v128Load().set(v);
+      c.get(v).get(best).f32x4Gt().set(mask);
+      c.get(v).get(best).get(mask).v128Bitselect().set(best);
+      c.get(r).i32x4Splat().get(index).get(mask).v128Bitselect().set(index);
+      c.get(row).get(cols).i32Const(2).i32Shl().i32Add().set(row);
+      c.get(r).i32Const(1).i32Add().set(r).br(0);
+      c.end().end();
+    };
+    c.get(cols).i32Const(-4).i32And().i32Const(2).i32Shl().set(end);
+    c.i32Const(0).set(o);
+    c.block().loop();
+    c.get(o).get(end).i32GeU().brIf(1);
+    columnBlock();
+    c.get(out).get(o).i32Add().get(index).v128Store();
+    c.get(o).i32Const(16).i32Add().set(o).br(0);
+    c.end().end();
+    c.get(cols).i32Const(3).i32And().tee(rest).if();
+    columnBlock();
+    c.get(out).get(o).i32Add().set(dst);
+    c.get(dst).get(index).i32x4ExtractLane(0).i32Store();
+    c.get(rest).i32Const(1).i32GtS().if().get(dst).get(index).i32x4ExtractLane(1).i32Store(4).end();
+    c.get(rest).i32Const(2).i32GtS().if().get(dst).get(index).i32x4ExtractLane(2).i32Store(8).end();
+    c.end();
+  }
+  return { reduceRows, reduceCols, argmaxRows, argmaxCols };
 }
