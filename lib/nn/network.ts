@@ -146,5 +146,6 @@ export class Network {
 
   dispose(): void {
     this.params.forEach((p) => p.value.dispose());
+    this.layers.forEach((layer) => layer.dispose());
   }
 }
