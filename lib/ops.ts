@@ -40,6 +40,13 @@ function fail(op: string, message: string, ...tensors: Tensor[]): never {
   throw new Error(`${op}: ${message}${shapes}`);
 }
 
+/** Fails unless every named scalar is a finite number (a NaN learning rate would silently ruin a run). */
+function finite(op: string, values: Record<string, number | undefined>): void {
+  for (const [name, v] of Object.entries(values)) {
+    if (v !== undefined && !Number.isFinite(v)) fail(op, `${name} must be a finite number, got ${v}`);
+  }
+}
+
 function live(op: string, ...tensors: (Tensor | undefined | null)[]): void {
   const backend = tensors.find((t) => t)?.backend;
   for (const t of tensors) {
@@ -292,6 +299,9 @@ export function reduce(op: ReduceOp, x: Tensor, axis: 0 | 1 | null): Tensor {
   live(op, x);
   need(op, x, null, "f32", "x");
   if (x.size === 0) fail(op, "cannot reduce an empty tensor", x);
+  if (axis !== null && axis !== 0 && axis !== 1) {
+    fail(op, `axis ${axis} is out of range for a rank-${x.rank} tensor (use 0, 1 or null)`, x);
+  }
   const [rows, cols] = axis === null ? [1, x.size] : asView2d(op, x);
   const ax = axis ?? 1;
   const outShape = ax === 0 ? [cols] : [rows];
@@ -526,6 +536,7 @@ export function sgdStep(
   if (velocity) checkSameShape(op, param, velocity, "velocity");
   const momentum = o.momentum ?? 0;
   if (momentum !== 0 && !velocity) fail(op, "momentum needs a velocity tensor", param);
+  finite(op, { lr: o.lr, momentum, weightDecay: o.weightDecay, floor: o.floor ?? undefined });
   param.backend.sgdStep(param, grad, velocity, {
     lr: o.lr,
     momentum,
@@ -546,6 +557,14 @@ export function adamStep(
   live(op, param, grad, m, v);
   for (const [t, role] of [[grad, "grad"], [m, "m"], [v, "v"]] as const) checkSameShape(op, param, t, role);
   if (!Number.isInteger(o.step) || o.step < 1) fail(op, `step must be an integer >= 1, got ${o.step}`);
+  finite(op, {
+    lr: o.lr,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    eps: o.eps,
+    weightDecay: o.weightDecay,
+    floor: o.floor ?? undefined,
+  });
   param.backend.adamStep(param, grad, m, v, {
     lr: o.lr,
     beta1: o.beta1 ?? 0.9,

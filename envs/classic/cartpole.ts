@@ -5,7 +5,13 @@
  * right (1) with a force of 10 N. Observation [x, ẋ, θ, θ̇].
  */
 import { Rng } from "../../lib/random.ts";
-import type { ActionSpace, VecEnv, VecEnvStep } from "../../lib/rl/vec_env.ts";
+import {
+  type ActionSpace,
+  checkActions,
+  checkReset,
+  type VecEnv,
+  type VecEnvStep,
+} from "../../lib/rl/vec_env.ts";
 
 /** gym's CartPole-v1 constants (SI units; `thetaThreshold` in radians). */
 export const CARTPOLE = {
@@ -60,6 +66,7 @@ export class CartPole implements VecEnv {
 
   /** Samples `numEnvs` initial states from `seed`; returns the observations [numEnvs · 4]. */
   reset(seed: number, numEnvs: number): Float32Array {
+    checkReset(this.name, seed, numEnvs);
     this.numEnvs = numEnvs;
     this.#rng = new Rng(seed);
     this.#x = new Float64Array(numEnvs);
@@ -96,9 +103,7 @@ export class CartPole implements VecEnv {
 
   /** One step of every environment (one action index each); finished ones reset. */
   step(actions: Int32Array | Float32Array): VecEnvStep {
-    if (actions.length !== this.numEnvs) {
-      throw new Error(`CartPole.step: ${actions.length} actions for ${this.numEnvs} environments`);
-    }
+    checkActions(this, actions);
     const c = CARTPOLE, total = c.massCart + c.massPole, poleMassLength = c.massPole * c.length;
     const { rewards, dones, truncations } = this.#out;
     for (let i = 0; i < this.numEnvs; i++) {

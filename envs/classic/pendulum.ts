@@ -5,7 +5,13 @@
  * the step. Observation [cos θ, sin θ, θ̇].
  */
 import { Rng } from "../../lib/random.ts";
-import type { ActionSpace, VecEnv, VecEnvStep } from "../../lib/rl/vec_env.ts";
+import {
+  type ActionSpace,
+  checkActions,
+  checkReset,
+  type VecEnv,
+  type VecEnvStep,
+} from "../../lib/rl/vec_env.ts";
 
 /** gym's Pendulum-v1 constants (SI units). */
 export const PENDULUM = {
@@ -59,6 +65,7 @@ export class Pendulum implements VecEnv {
 
   /** Samples `numEnvs` initial states from `seed`; returns the observations [numEnvs · 3]. */
   reset(seed: number, numEnvs: number): Float32Array {
+    checkReset(this.name, seed, numEnvs);
     this.numEnvs = numEnvs;
     this.#rng = new Rng(seed);
     this.#theta = new Float64Array(numEnvs);
@@ -92,9 +99,7 @@ export class Pendulum implements VecEnv {
 
   /** One step of every environment (one action in [−1, 1] each); episodes end only at the time limit. */
   step(actions: Int32Array | Float32Array): VecEnvStep {
-    if (actions.length !== this.numEnvs) {
-      throw new Error(`Pendulum.step: ${actions.length} actions for ${this.numEnvs} environments`);
-    }
+    checkActions(this, actions);
     const c = PENDULUM;
     const { rewards, dones, truncations } = this.#out;
     for (let i = 0; i < this.numEnvs; i++) {

@@ -6,7 +6,13 @@
  *
  * @module
  */
-import { type ActionSpace, typeName, type VecEnv, type VecEnvStep } from "../../lib/rl/vec_env.ts";
+import {
+  type ActionSpace,
+  checkActions,
+  checkReset,
+  type VecEnv,
+  type VecEnvStep,
+} from "../../lib/rl/vec_env.ts";
 import { EPISODE_LENGTH, type LocomotionEnv } from "./env.ts";
 import { makeAnt } from "./ant.ts";
 import { makeHalfCheetah } from "./half_cheetah.ts";
@@ -66,6 +72,7 @@ export class LocomotionVecEnv implements VecEnv {
 
   /** Samples `numEnvs` initial states from `seed`; returns the observations [numEnvs · obsSize]. */
   reset(seed: number, numEnvs: number): Float32Array {
+    checkReset(this.name, seed, numEnvs);
     const obs = this.env.reset(seed, numEnvs);
     this.#dones = new Uint8Array(numEnvs);
     this.#truncations = new Uint8Array(numEnvs);
@@ -74,18 +81,8 @@ export class LocomotionVecEnv implements VecEnv {
 
   /** One env step of every environment with Float32Array actions in [−1, 1] (checked). */
   step(actions: Int32Array | Float32Array): VecEnvStep {
+    checkActions(this, actions);
     const n = this.env.numEnvs, size = this.env.actionSize;
-    if (n === 0) throw new Error(`${this.name}: call reset(seed, numEnvs) before step()`);
-    if (!(actions instanceof Float32Array)) {
-      throw new TypeError(
-        `${this.name}: continuous actions must be a Float32Array, got ${typeName(actions)}`,
-      );
-    }
-    if (actions.length !== n * size) {
-      throw new RangeError(
-        `${this.name}: ${actions.length} actions for ${n} environments × ${size} (expected ${n * size})`,
-      );
-    }
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i];
       if (!(a >= -1 && a <= 1)) {
@@ -94,7 +91,7 @@ export class LocomotionVecEnv implements VecEnv {
         );
       }
     }
-    const r = this.env.step(actions);
+    const r = this.env.step(actions as Float32Array);
     const dones = this.#dones, truncations = this.#truncations;
     for (let i = 0; i < n; i++) {
       dones[i] = r.dones[i] !== 0 ? 1 : 0;

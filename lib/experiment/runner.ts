@@ -11,7 +11,7 @@
  * @module
  */
 import { createBackend } from "../backend/mod.ts";
-import { ConfigError } from "../config/schema.ts";
+import { ConfigError, UsageError } from "../config/schema.ts";
 import { type LoadedExperiment, mergedRunConfig } from "./config.ts";
 import type { ExperimentTask } from "./task.ts";
 import { formatP, type RunRecord, type VariantSummary, writeSummary } from "./summary.ts";
@@ -67,7 +67,7 @@ export function planExperiment<C>(
   }
   const unknown = (only ?? []).filter((v) => !experiment.variants.includes(v));
   if (unknown.length > 0 || (only && only.length === 0)) {
-    throw new ConfigError("--only", "", `must list variants of ${file}: ${experiment.variants.join(", ")}`);
+    throw new UsageError(`--only must list variants of ${file}: ${experiment.variants.join(", ")}`);
   }
   const variants = experiment.variants.filter((v) => !only || only.includes(v));
   return variants.flatMap((variant) => {

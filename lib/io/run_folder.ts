@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import { parseYaml, stringifyYaml as toYaml } from "../deps.ts";
 import { writeFileAtomic } from "./atomic.ts";
-import { UsageError } from "./command.ts";
+import { UsageError } from "../config/schema.ts";
 
 /** Marks a folder as made by this project (its content: the project's name and the time of creation). */
 export const RUN_MARKER = ".diffusing-blame-run";
@@ -29,6 +29,7 @@ export const RUN_FILES: readonly string[] = [
   CHECKPOINT_FILE,
   METRICS_FILE,
   "attribution.json",
+  "provenance.json",
   "result.json",
   "return.svg",
 ];

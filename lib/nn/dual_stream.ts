@@ -183,6 +183,11 @@ export class DualStreamLayer implements Layer {
     return outputToPre(this.#pool, cache.pre.p.shape, signal);
   }
 
+  dispose(): void {
+    this.#routeIndex.dispose();
+    this.#pool?.dispose();
+  }
+
   route(signal: Tensor): Tensor {
     using routed = ops.gather(signal, this.#routeIndex, 1);
     return this.spread(routed);

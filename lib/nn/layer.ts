@@ -85,6 +85,8 @@ export interface Layer {
   spread(signal: Tensor): Tensor;
   /** Routed copy of a per-class signal S [B, C] at this layer's output shape (modulo routing, broadcast). */
   route(signal: Tensor): Tensor;
+  /** Releases the layer's own tensors other than its parameters (routing index, pooling kernel). */
+  dispose(): void;
 }
 
 /** Disposes both streams (either may be absent). */

@@ -189,5 +189,6 @@ export class Network {
   /** Frees the parameters. */
   dispose(): void {
     this.params.forEach((p) => p.value.dispose());
+    this.layers.forEach((layer) => layer.dispose());
   }
 }

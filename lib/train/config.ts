@@ -13,6 +13,7 @@ import {
   array,
   boolean,
   integer,
+  LIMITS,
   number,
   object,
   oneOf,
@@ -80,11 +81,11 @@ export interface ClassificationConfig {
 }
 
 const convLayer: Schema<ConvLayerConfig> = object({
-  channels: integer({ min: 1, doc: "output channels" }),
-  kernel: integer({ min: 1, default: 3, doc: "square kernel size" }),
-  stride: integer({ min: 1, default: 1 }),
-  padding: integer({ min: 0, default: 1 }),
-  pool: integer({ min: 1, default: 2, doc: "average-pool size after the layer (1 = none)" }),
+  channels: integer({ min: 1, max: LIMITS.units, doc: "output channels" }),
+  kernel: integer({ min: 1, max: 64, default: 3, doc: "square kernel size" }),
+  stride: integer({ min: 1, max: 64, default: 1 }),
+  padding: integer({ min: 0, max: 64, default: 1 }),
+  pool: integer({ min: 1, max: 64, default: 2, doc: "average-pool size after the layer (1 = none)" }),
 });
 
 const schedule: Schema<ScheduleConfig> = object({
@@ -114,8 +115,14 @@ export const classificationSchema: Schema<ClassificationConfig> = object({
     testSubset: optional(integer({ min: 1, doc: "use only the first N test images" })),
   }),
   model: object({
-    hidden: array(integer({ min: 1 }), { default: [256, 256], doc: "hidden FC widths" }),
-    conv: optional(array(convLayer, { doc: "conv layers before the FC layers (CIFAR-10)" })),
+    hidden: array(integer({ min: 1, max: LIMITS.units }), {
+      default: [256, 256],
+      maxItems: LIMITS.layers,
+      doc: "hidden FC widths",
+    }),
+    conv: optional(
+      array(convLayer, { maxItems: LIMITS.layers, doc: "conv layers before the FC layers (CIFAR-10)" }),
+    ),
   }),
   variant: oneOf(VARIANTS, { default: "proposed", doc: "learning rule / ablation preset" }),
   rule: object({
@@ -140,9 +147,9 @@ export const classificationSchema: Schema<ClassificationConfig> = object({
     weightDecay: number({ min: 0, default: 0, doc: "L2 weight decay (added to the gradient)" }),
     schedule,
   }),
-  epochs: integer({ min: 1, default: 10 }),
-  batchSize: integer({ min: 1, default: 128 }),
-  seed: integer({ min: 0, default: 0 }),
+  epochs: integer({ min: 1, max: 1_000_000, default: 10 }),
+  batchSize: integer({ min: 1, max: LIMITS.units, default: 128 }),
+  seed: integer({ min: 0, max: LIMITS.seed, default: 0 }),
   backend: oneOf(BACKEND_CHOICES, { default: "auto", doc: "auto = webgpu when an adapter exists, else cpu" }),
   outDir: string({ default: "runs", doc: "runs go to <outDir>/<name>" }),
   checkpointEvery: integer({ min: 0, default: 1, doc: "epochs between checkpoints (0 = only the last)" }),

@@ -15,6 +15,7 @@ import { writeFileAtomic } from "../io/atomic.ts";
 import { ProgressBar } from "../io/progress.ts";
 import { loadCheckpoint, saveCheckpoint, trainingTensors } from "../io/checkpoint.ts";
 import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder } from "../io/run_folder.ts";
+import { recordProvenance } from "../io/provenance.ts";
 import type { ClassificationConfig } from "./config.ts";
 import { Classifier } from "./classifier.ts";
 import { postHoc } from "./posthoc.ts";
@@ -126,6 +127,7 @@ export async function runClassification(
       await filterCsvRows(join(dir, METRICS_FILE), (row) => Number(row.epoch) <= start);
       log?.(`resumed ${dir} after epoch ${start}`);
     }
+    await recordProvenance(dir, backend, start);
     const last = Math.min(config.epochs, start + (options.stopAfterEpochs ?? Infinity));
     log?.(
       `${config.name}: ${config.variant} on ${config.dataset.name}, ${backend.deviceName}, ` +
