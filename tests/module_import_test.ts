@@ -8,9 +8,10 @@
  * request goes to a proxy that does not exist. JSR itself is not reachable here; an https import resolves
  * the same way (relative and `npm:` specifiers only, no file read, no path from import.meta.url).
  *
- * CPU_THREADS=1 keeps the cpu GEMM single-threaded: its worker is started from `new URL(...,
- * import.meta.url)`, which node:worker_threads refuses for an http(s) URL (lib/backend/cpu/gemm.ts; the
- * fix is pending there). Drop the variable once that is fixed, so this test covers the workers too.
+ * CPU_THREADS=1 keeps the cpu backend single-threaded: its workers start from `new URL(...,
+ * import.meta.url)`, which node:worker_threads refuses for an http(s) URL (lib/backend/cpu/wasm/runtime.ts
+ * and gemm.ts; the fix is pending there). Drop the variable once that is fixed, so this test covers the
+ * workers too.
  */
 import assert from "assert";
 import { join, relative } from "node:path";
