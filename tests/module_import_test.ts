@@ -8,10 +8,9 @@
  * request goes to a proxy that does not exist. JSR itself is not reachable here; an https import resolves
  * the same way (relative and `npm:` specifiers only, no file read, no path from import.meta.url).
  *
- * CPU_THREADS=1 keeps the cpu backend single-threaded: its workers start from `new URL(...,
- * import.meta.url)`, which node:worker_threads refuses for an http(s) URL (lib/backend/cpu/wasm/runtime.ts
- * and gemm.ts; the fix is pending there). Drop the variable once that is fixed, so this test covers the
- * workers too.
+ * CPU_THREADS=2 makes the cpu backend start its worker threads, which node:worker_threads only allows from
+ * file: and data: URLs: the workers of a remote import start from a data: module that imports the remote
+ * worker (lib/backend/cpu/worker_entry.ts), and this test covers that path.
  */
 import assert from "assert";
 import { join, relative } from "node:path";
@@ -125,7 +124,7 @@ console.log("RESULT " + JSON.stringify({
         HOME: scratch,
         DENO_DIR: denoDir,
         NO_COLOR: "1",
-        CPU_THREADS: "1",
+        CPU_THREADS: "2",
         HTTP_PROXY: "http://127.0.0.1:9",
         HTTPS_PROXY: "http://127.0.0.1:9",
         NO_PROXY: "127.0.0.1",

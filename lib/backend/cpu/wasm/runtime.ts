@@ -13,6 +13,7 @@
  * worker that is still starting, or descheduled on a busy machine, just gets fewer chunks.
  */
 import { Worker } from "node:worker_threads";
+import { workerEntry } from "../worker_entry.ts";
 import { HAS_RELAXED_SIMD, HAS_SIMD } from "./features.ts";
 import { buildKernelModule, gemmShapeFor, instantiateKernels, type KernelExports } from "./kernel_module.ts";
 import { gemmScratchBytes, type GemmShape } from "./gemm_module.ts";
@@ -190,7 +191,7 @@ export class WasmRuntime {
         scratch: this.pool.reserve(gemmScratchBytes(this.shape)),
         index: this.#workers.length,
       };
-      const worker = new Worker(new URL("./worker.ts", import.meta.url), { workerData: setup });
+      const worker = new Worker(workerEntry(new URL("./worker.ts", import.meta.url)), { workerData: setup });
       worker.unref();
       if (this.#workers.length === 0) globalThis.addEventListener("unload", () => this.shutdownWorkers());
       this.#workers.push(worker);
