@@ -103,6 +103,13 @@ export async function runExperiment<C>(
   }
   const baseline = experiment.baseline ?? task.defaultBaseline;
   const set = loaded.overrides.length ? ` with \`--set ${loaded.overrides.join(" ")}\`` : "";
+  // What the runs used, after every override: the title is the file's, the settings are these.
+  const settings = new Map<string, string[]>();
+  for (const { variant, config } of plan) {
+    const d = task.describe(config);
+    if (!settings.get(d)?.includes(variant)) settings.set(d, [...settings.get(d) ?? [], variant]);
+  }
+  const ran = [...settings].map(([d, vs]) => settings.size > 1 ? `${vs.join(", ")}: ${d}` : d).join("; ");
   const { rows, files } = await writeSummary(experiment.outDir, records, {
     title: experiment.name,
     baseline,
@@ -111,7 +118,7 @@ export async function runExperiment<C>(
     variantLabel: task.variantLabel,
     plots: task.plots,
     epochKey: task.epochKey,
-    notes: `Config: \`${loaded.file}\`${set}; backend: ${backend.deviceName}; ` +
+    notes: `Runs: ${ran}. Config: \`${loaded.file}\`${set}; backend: ${backend.deviceName}; ` +
       `seeds ${experiment.seeds.join(", ")}.`,
   });
   const m = task.metric;

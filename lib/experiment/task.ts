@@ -41,6 +41,8 @@ export interface ExperimentTask<C> {
   readonly columns: SummaryColumn[];
   /** The validated config of one run from its merged raw config; errors are labelled with `label`. */
   runConfig(raw: unknown, slot: RunSlot, label: string): C;
+  /** The settings a run actually used, in a few words (network, data, length, optimizer) for the summary. */
+  describe(config: C): string;
   /** The backend a run asks for (the runner shares one backend across the runs). */
   backendOf(config: C): BackendChoice;
   /** Trains the run (resuming it when interrupted) or reads it back when it has finished. */

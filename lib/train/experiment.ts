@@ -93,6 +93,16 @@ export function classificationTask(): ExperimentTask<ClassificationConfig> {
       const run = { variant: slot.variant, seed: slot.seed, name: runName(slot), outDir: slot.outDir };
       return validate(classificationSchema, deepMerge(raw, run), label);
     },
+    describe(c: ClassificationConfig): string {
+      const conv = (c.model.conv ?? []).map((l) => `conv${l.kernel} ${l.channels}`).join("-");
+      const d = c.dataset;
+      const images = d.trainSubset
+        ? `${d.trainSubset} ${d.name} train images`
+        : `${d.name} (full training set)`;
+      const o = c.optimizer;
+      return `${[conv, c.model.hidden.join("-")].filter(Boolean).join(" / ")} hidden, ${images}, ` +
+        `${c.epochs} epochs of batch ${c.batchSize}, ${o.kind} lr ${o.lr} (${o.schedule.kind})`;
+    },
     backendOf: (config) => config.backend,
     async run(config: ClassificationConfig, context: TaskContext): Promise<RunRecord> {
       const dir = join(config.outDir, config.name);
