@@ -67,7 +67,8 @@ export {
   createWebGpuBackend,
   type WebGpuBackendOptions,
 } from "./lib/backend/mod.ts";
-export { CpuBackend } from "./lib/backend/cpu/backend.ts";
+export { CpuBackend, type CpuBackendOptions, type CpuKernels } from "./lib/backend/cpu/backend.ts";
+export type { PoolStats } from "./lib/backend/cpu/wasm/memory_pool.ts";
 export { readAll, Scope, Tensor } from "./lib/tensor.ts";
 export * as ops from "./lib/ops.ts";
 export { fillNormal, fillUniform, philox4x32, PHILOX_WGSL, Rng } from "./lib/random.ts";

@@ -16,6 +16,7 @@ import { type LoadedExperiment, mergedRunConfig } from "./config.ts";
 import type { ExperimentTask } from "./task.ts";
 import { formatP, type RunRecord, type VariantSummary, writeSummary } from "./summary.ts";
 
+/** How {@link runExperiment} runs an experiment. */
 export interface ExperimentOptions {
   /** Run only these variants (a subset of the file's); the summary covers them. */
   only?: readonly string[];
@@ -23,12 +24,17 @@ export interface ExperimentOptions {
   fresh?: boolean;
   /** One line per epoch or iteration. */
   verbose?: boolean;
+  /** Progress lines (default: console.log). */
   log?: (line: string) => void;
 }
 
+/** The runs of an experiment, its summary rows and the files written. */
 export interface ExperimentResult {
+  /** One record per run, variant by variant. */
   records: RunRecord[];
+  /** The summary table's rows. */
   rows: VariantSummary[];
+  /** Paths of summary.md, summary.csv, runs.csv and the plots. */
   files: string[];
 }
 

@@ -37,8 +37,10 @@ import type { PoolStats } from "./wasm/memory_pool.ts";
 
 export { CpuStorage } from "./storage.ts";
 
+/** The cpu backend's kernel sets: the scalar TypeScript reference, or WebAssembly SIMD over one shared, pooled memory. */
 export type CpuKernels = "scalar" | "wasm";
 
+/** Options of {@link CpuBackend}. */
 export interface CpuBackendOptions {
   /** Kernel set; default "wasm" when the engine supports WebAssembly SIMD, else "scalar". */
   kernels?: CpuKernels;
@@ -140,13 +142,27 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   return strides;
 }
 
+/**
+ * The cpu backend: WebAssembly SIMD kernels (GEMM, convolution, elementwise, reductions, optimizer steps)
+ * over one shared, pooled memory and worker threads by default, with the scalar TypeScript loops kept as the
+ * reference the tests compare against. Same inputs, same kernel set and thread count: same bits.
+ *
+ * ```ts
+ * import { CpuBackend, ops } from "@diffusing-blame/ed";
+ * const cpu = new CpuBackend(); // { kernels: "scalar" } for the reference loops
+ * const a = ops.tensor(cpu, new Float32Array([1, 2, 3, 4]), [2, 2]);
+ * console.log(await ops.matmul(a, a).read()); // [7, 10, 15, 22]
+ * ```
+ */
 export class CpuBackend implements Backend {
   readonly name = "cpu" as const;
+  /** The kernel set in use. */
   readonly kernels: CpuKernels;
   readonly #allocator: StorageAllocator;
   readonly #wasm: WasmKernels | null = null;
   readonly #threads: number | undefined;
 
+  /** Options: kernel set and thread count (see {@link CpuBackendOptions}). */
   constructor(options: CpuBackendOptions = {}) {
     this.kernels = chooseKernels(options.kernels);
     if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {

@@ -25,6 +25,7 @@ const MIN_BLOCK_LOG2 = 6;
  */
 const TAIL_SLACK = 64;
 
+/** Occupancy of the wasm memory pool (CpuBackend.memoryStats), for leak checks. */
 export interface PoolStats {
   /** Blocks handed out and not yet freed. */
   liveBlocks: number;
