@@ -9,6 +9,7 @@ import type { Tensor } from "../tensor.ts";
 import { DualConv2d, DualDense } from "./dual_stream.ts";
 import { Conv2d, Dense } from "./single_stream.ts";
 import type { Layer, LayerCache, Param } from "./layer.ts";
+import type { ConvBiasReduction } from "./linear_map.ts";
 import { disposeCache, disposeStreams } from "./layer.ts";
 
 export interface ConvSpec {
@@ -19,6 +20,8 @@ export interface ConvSpec {
   /** Average-pool window after the activation (1 = none). */
   pool: number;
   activation: Activation;
+  /** Bias update over positions (./linear_map.ts): "sum" (exact gradient, default) or "mean". */
+  biasReduction?: ConvBiasReduction;
 }
 
 export interface NetworkSpec {
@@ -90,6 +93,7 @@ export class Network {
       padding: c.padding,
       pool: c.pool,
       activation: c.activation,
+      biasReduction: c.biasReduction,
       seed: (spec.seed * 1000 + 500 + i) >>> 0,
       classes: spec.classes,
       rmsNorm: spec.rmsNorm ?? false,

@@ -13,6 +13,10 @@ import type { LearningRule } from "../rules/rule.ts";
 import { applyRule, makeRule } from "../rules/step.ts";
 import { Adam, type Optimizer, Sgd } from "../optim/optimizer.ts";
 import type { RuleSettings } from "./variants.ts";
+import type { ConvBiasReduction } from "../nn/linear_map.ts";
+
+/** Rows start .. end − 1 of a host image array as the network takes them (e.g. standardised). */
+export type PrepareRows = (images: Float32Array, start: number, end: number) => Float32Array;
 
 export interface ClassifierOptions {
   inputs: number;
@@ -22,6 +26,8 @@ export interface ClassifierOptions {
   image?: [number, number, number];
   /** Conv layers before the dense ones (each followed by an average pool of `pool`). */
   conv?: { channels: number; kernel: number; stride: number; padding: number; pool: number }[];
+  /** Conv bias update over positions: "sum" (exact gradient, default) or "mean" (lib/nn/linear_map.ts). */
+  convBias?: ConvBiasReduction;
   settings: RuleSettings;
   optimizer: {
     kind: "sgd" | "adam";
@@ -84,7 +90,7 @@ export class Classifier {
     this.net = new Network(backend, {
       inputs: options.inputs,
       image: options.image,
-      conv: options.conv?.map((c) => ({ ...c, activation: convActivation })),
+      conv: options.conv?.map((c) => ({ ...c, activation: convActivation, biasReduction: options.convBias })),
       hidden: options.hidden,
       classes: options.classes,
       dualStream: s.dualStream,
@@ -190,13 +196,22 @@ export class Classifier {
     };
   }
 
-  /** Accuracy on a whole dataset kept on the host, evaluated in chunks with one read at the end. */
-  async evaluate(images: Float32Array, labels: Int32Array, batch = 1000): Promise<number> {
+  /**
+   * Accuracy on a whole dataset kept on the host, evaluated in chunks with one read at the end; `prepare`
+   * turns raw rows into network inputs (the run's input pipeline; default: as they are).
+   */
+  async evaluate(
+    images: Float32Array,
+    labels: Int32Array,
+    prepare?: PrepareRows,
+    batch = 1000,
+  ): Promise<number> {
     const n = labels.length, d = this.options.inputs;
     let correct = ops.zeros(this.backend, [1]);
     for (let start = 0; start < n; start += batch) {
       const end = Math.min(n, start + batch);
-      using x = ops.tensor(this.backend, images.subarray(start * d, end * d), [end - start, d]);
+      const rows = prepare ? prepare(images, start, end) : images.subarray(start * d, end * d);
+      using x = ops.tensor(this.backend, rows, [end - start, d]);
       using y = ops.tensor(this.backend, labels.subarray(start, end), [end - start]);
       using targets = ops.oneHot(y, this.options.classes);
       using output = this.net.predict(x);

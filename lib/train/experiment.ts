@@ -24,6 +24,7 @@ function perEpochRow(r: EpochRecord): Record<string, number> {
     testAccuracy: r.testAccuracy,
     trainLoss: r.trainLoss,
   };
+  if (r.validationAccuracy !== null) row.validationAccuracy = r.validationAccuracy;
   r.meanDrive.forEach((d, l) => (row[`meanDrive_l${l + 1}`] = d));
   r.eiRatio.forEach((e, l) => (row[`eiRatio_l${l + 1}`] = e));
   r.atFloor.forEach((f, l) => {
@@ -43,6 +44,7 @@ async function readFinished(dir: string, epochs: number): Promise<Record<string,
       testAccuracy: Number(row.test_accuracy),
       trainLoss: Number(row.train_loss),
     };
+    if (row.validation_accuracy !== undefined) out.validationAccuracy = Number(row.validation_accuracy);
     const floors = new Map<string, number[]>();
     for (const [k, v] of Object.entries(row)) {
       let m;
@@ -99,7 +101,8 @@ export function classificationTask(): ExperimentTask<ClassificationConfig> {
       let perEpoch = context.fresh ? null : await readFinished(dir, config.epochs);
       if (perEpoch) context.log(`${config.name}: already finished, read from ${dir}`);
       else {
-        const key = JSON.stringify(config.dataset);
+        const { name, path, trainSubset, testSubset, validation } = config.dataset;
+        const key = JSON.stringify({ name, path, trainSubset, testSubset, validation });
         if (!datasets.has(key)) datasets.set(key, await loadDataset(config.dataset, context.log));
         const resume = !context.fresh &&
           await Deno.stat(join(dir, "checkpoint.safetensors")).then(() => true, () => false);

@@ -14,8 +14,10 @@ import { appendCsvRow, type CsvRow, filterCsvRows } from "../io/csv.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { ProgressBar } from "../io/progress.ts";
 import { loadCheckpoint, saveCheckpoint, trainingTensors } from "../io/checkpoint.ts";
-import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder } from "../io/run_folder.ts";
-import type { ClassificationConfig } from "./config.ts";
+import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder, STATS_FILE } from "../io/run_folder.ts";
+import { type ClassificationConfig, standardizes } from "./config.ts";
+import { UsageError } from "../io/command.ts";
+import { type ChannelStats, channelStats, InputPipeline, statsMismatch } from "./input.ts";
 import { Classifier } from "./classifier.ts";
 import { postHoc } from "./posthoc.ts";
 import { attributeDataset, type ErrorAttribution } from "./attribution.ts";
@@ -28,6 +30,8 @@ export interface EpochRecord {
   trainLoss: number;
   trainAccuracy: number;
   testAccuracy: number;
+  /** Accuracy on the held-out validation split (null without `dataset.validation`). */
+  validationAccuracy: number | null;
   seconds: number;
   /** Per layer: mean |U_p| over the epoch (gradient attenuation). */
   meanDrive: number[];
@@ -99,10 +103,12 @@ export async function runClassification(
   });
   const backend = options.backend ?? await createBackend(config.backend);
   const data = options.dataset ?? await loadDataset(config.dataset, log ?? undefined);
+  const pipeline = await inputPipeline(config, data, dir, resumed);
   const clf = new Classifier(backend, {
     inputs: data.inputs,
     image: data.image,
     conv: config.model.conv,
+    convBias: config.model.convBias,
     hidden: config.model.hidden,
     classes: data.classes,
     settings: settingsFor(config),
@@ -132,7 +138,7 @@ export async function runClassification(
         `${data.inputs}-${config.model.hidden.join("-")}-${data.classes}, ${data.trainCount} train images`,
     );
     for (let epoch = start + 1; epoch <= last; epoch++) {
-      const record = await trainEpoch(clf, data, config, epoch, log);
+      const record = await trainEpoch(clf, data, pipeline, config, epoch, log);
       epochs.push(record);
       await appendCsvRow(join(dir, METRICS_FILE), csvRow(record));
       if (config.checkpointEvery > 0 && epoch % config.checkpointEvery === 0 || epoch === config.epochs) {
@@ -142,11 +148,12 @@ export async function runClassification(
     // (Resuming a finished run trains nothing: its accuracy comes from the restored checkpoint.)
     const finalTestAccuracy = epochs.length
       ? epochs[epochs.length - 1].testAccuracy
-      : await clf.evaluate(data.testImages, data.testLabels);
+      : await clf.evaluate(data.testImages, data.testLabels, pipeline.prepare);
     // Where the final network's test errors come from (dual-stream output layers only).
     let attribution: ErrorAttribution | null = null;
     if (last === config.epochs && clf.net.layers[clf.net.layers.length - 1].dualStream) {
-      attribution = await attributeDataset(clf.net, data.testImages, data.testLabels, data.inputs);
+      const testInputs = pipeline.chunk(data.testImages, 0, data.testLabels.length);
+      attribution = await attributeDataset(clf.net, testInputs, data.testLabels, data.inputs);
       await writeFileAtomic(join(dir, ATTRIBUTION), JSON.stringify(attribution, null, 2) + "\n");
     }
     return { dir, config, epochs, finalTestAccuracy, backend: backend.deviceName, attribution };
@@ -156,9 +163,64 @@ export async function runClassification(
   }
 }
 
+/**
+ * The run's input pipeline. With standardisation the training images' per-channel statistics are written
+ * to stats.json when the run starts; a resumed run recomputes them and refuses data that gives others
+ * (another copy of the data set at a new dataset.path, another subset), since its network learned on the
+ * saved ones.
+ */
+export async function inputPipeline(
+  config: ClassificationConfig,
+  data: Dataset,
+  dir: string,
+  resumed: boolean,
+): Promise<InputPipeline> {
+  const augment = config.dataset.augment ?? null;
+  if (!standardizes(config.dataset)) return new InputPipeline(data.image, null, augment);
+  const stats = channelStats(data.trainImages, data.trainCount, data.image, data.name);
+  const path = join(dir, STATS_FILE);
+  if (resumed) {
+    const saved = await readStats(path);
+    if (!saved) {
+      throw new UsageError(
+        `--resume: ${dir} has no ${STATS_FILE}, so it was trained on raw pixels; resume it with ` +
+          `--set dataset.standardize=false`,
+      );
+    }
+    const why = statsMismatch(saved, stats);
+    if (why) {
+      throw new UsageError(
+        `--resume: the training images' statistics do not match ${path} (${why}); resume with the data ` +
+          `the run started on (dataset.path, trainSubset, validation) or start a new run`,
+      );
+    }
+    return new InputPipeline(data.image, saved, augment);
+  }
+  await writeFileAtomic(path, JSON.stringify(stats, null, 2) + "\n");
+  return new InputPipeline(data.image, stats, augment);
+}
+
+/** A run's stats.json, or null when it has none; a malformed file is an error naming it. */
+export async function readStats(path: string): Promise<ChannelStats | null> {
+  const text = await Deno.readTextFile(path).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  });
+  if (text === null) return null;
+  const s = JSON.parse(text) as Partial<ChannelStats>;
+  const numbers = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "number");
+  if (
+    !numbers(s.mean) || !numbers(s.std) || s.mean!.length !== s.std!.length || s.std!.some((x) => !(x > 0))
+  ) {
+    throw new UsageError(`${path}: not input statistics (needs mean and std lists of equal length, std > 0)`);
+  }
+  return { dataset: String(s.dataset ?? ""), images: Number(s.images ?? 0), mean: s.mean!, std: s.std! };
+}
+
 async function trainEpoch(
   clf: Classifier,
   data: Dataset,
+  pipeline: InputPipeline,
   config: ClassificationConfig,
   epoch: number,
   log: ((line: string) => void) | null,
@@ -177,11 +239,9 @@ async function trainEpoch(
     : null;
   let peeking = false, lastPeek = performance.now();
   for (let step = 0; step < steps; step++) {
-    for (let b = 0; b < batch; b++) {
-      const row = order[step * batch + b];
-      hostX.set(data.trainImages.subarray(row * inputs, (row + 1) * inputs), b * inputs);
-      hostY[b] = data.trainLabels[row];
-    }
+    const rows = order.subarray(step * batch, (step + 1) * batch);
+    pipeline.trainBatch(data.trainImages, rows, hostX, { seed: config.seed, epoch, step });
+    for (let b = 0; b < batch; b++) hostY[b] = data.trainLabels[rows[b]];
     ops.write(x, hostX);
     ops.write(y, hostY);
     using targets: Tensor = ops.oneHot(y, data.classes);
@@ -212,7 +272,9 @@ async function trainEpoch(
         `Epochs before ${epoch} are saved in ${join(config.outDir, config.name)}.`,
     );
   }
-  const testAccuracy = await clf.evaluate(data.testImages, data.testLabels);
+  const testAccuracy = await clf.evaluate(data.testImages, data.testLabels, pipeline.prepare);
+  const v = data.validation;
+  const validationAccuracy = v ? await clf.evaluate(v.images, v.labels, pipeline.prepare) : null;
   const floor = clf.options.settings.floor ?? 0;
   const measures = await postHoc(clf.net.layers, floor);
   const seconds = (performance.now() - started) / 1000;
@@ -223,6 +285,7 @@ async function trainEpoch(
     trainLoss: train.loss,
     trainAccuracy: train.accuracy,
     testAccuracy,
+    validationAccuracy,
     seconds,
     meanDrive: train.meanDrive,
     eiRatio: dual.map((m) => m!.eiRatio),
@@ -236,6 +299,7 @@ function csvRow(r: EpochRecord): CsvRow {
     train_loss: r.trainLoss,
     train_accuracy: r.trainAccuracy,
     test_accuracy: r.testAccuracy,
+    ...(r.validationAccuracy === null ? {} : { validation_accuracy: r.validationAccuracy }),
     seconds: Number(r.seconds.toFixed(3)),
   };
   r.meanDrive.forEach((d, l) => (row[`drive_l${l + 1}`] = d));
