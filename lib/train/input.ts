@@ -20,6 +20,7 @@
  * @module
  */
 import { philox4x32, Rng } from "../random.ts";
+import { UsageError } from "../io/command.ts";
 
 /** Per-channel statistics of the training images (stored in a run's stats.json). */
 export interface ChannelStats {
@@ -207,4 +208,21 @@ function batchSeed(at: BatchPosition): number {
   const out = new Uint32Array(4);
   philox4x32([at.epoch >>> 0, at.step >>> 0, 0xa06, 0], at.seed >>> 0, 0x5eed, out);
   return out[0];
+}
+
+/** A run's stats.json, or null when it has none; a malformed file is an error naming it. */
+export async function readStats(path: string): Promise<ChannelStats | null> {
+  const text = await Deno.readTextFile(path).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  });
+  if (text === null) return null;
+  const s = JSON.parse(text) as Partial<ChannelStats>;
+  const numbers = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "number");
+  if (
+    !numbers(s.mean) || !numbers(s.std) || s.mean!.length !== s.std!.length || s.std!.some((x) => !(x > 0))
+  ) {
+    throw new UsageError(`${path}: not input statistics (needs mean and std lists of equal length, std > 0)`);
+  }
+  return { dataset: String(s.dataset ?? ""), images: Number(s.images ?? 0), mean: s.mean!, std: s.std! };
 }

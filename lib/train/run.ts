@@ -17,11 +17,12 @@ import { loadCheckpoint, saveCheckpoint, trainingTensors } from "../io/checkpoin
 import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder, STATS_FILE } from "../io/run_folder.ts";
 import { type ClassificationConfig, standardizes } from "./config.ts";
 import { UsageError } from "../io/command.ts";
-import { type ChannelStats, channelStats, InputPipeline, statsMismatch } from "./input.ts";
-import { Classifier } from "./classifier.ts";
+import { channelStats, InputPipeline, readStats, statsMismatch } from "./input.ts";
+import type { Classifier } from "./classifier.ts";
+import { classifierFor } from "./load.ts";
 import { postHoc } from "./posthoc.ts";
 import { attributeDataset, type ErrorAttribution } from "./attribution.ts";
-import { type RuleSettings, variantSettings } from "./variants.ts";
+export { settingsFor } from "./variants.ts";
 import { type Dataset, loadDataset } from "./data.ts";
 import { learningRateScale } from "./schedule.ts";
 
@@ -73,20 +74,6 @@ export class TrainingDivergedError extends Error {
   override name = "TrainingDivergedError";
 }
 
-/** The learning-rule settings a config asks for: its variant preset with the `rule` overrides applied. */
-export function settingsFor(config: ClassificationConfig): RuleSettings {
-  const s = variantSettings(config.variant);
-  const r = config.rule;
-  return {
-    ...s,
-    uniformWidth: r.uniformWidth ?? s.uniformWidth,
-    widths: r.widths ?? s.widths,
-    centering: r.centering ?? s.centering,
-    asymmetricInit: r.asymmetricInit ?? s.asymmetricInit,
-    floor: r.floor ?? s.floor,
-  };
-}
-
 const ATTRIBUTION = "attribution.json";
 /** What a resumed run may change: its length, where it computes, how often it saves, where it reads data. */
 const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
@@ -104,26 +91,7 @@ export async function runClassification(
   const backend = options.backend ?? await createBackend(config.backend);
   const data = options.dataset ?? await loadDataset(config.dataset, log ?? undefined);
   const pipeline = await inputPipeline(config, data, dir, resumed);
-  const clf = new Classifier(backend, {
-    inputs: data.inputs,
-    image: data.image,
-    conv: config.model.conv,
-    convBias: config.model.convBias,
-    hidden: config.model.hidden,
-    classes: data.classes,
-    settings: settingsFor(config),
-    optimizer: {
-      kind: config.optimizer.kind,
-      lr: config.optimizer.lr,
-      momentum: config.optimizer.momentum,
-      beta1: config.optimizer.beta1,
-      beta2: config.optimizer.beta2,
-      eps: config.optimizer.eps,
-      weightDecay: config.optimizer.weightDecay,
-    },
-    lrMultipliers: config.rule.lrMultipliers,
-    seed: config.seed,
-  });
+  const clf = classifierFor(config, backend, data);
   try {
     const epochs: EpochRecord[] = [];
     let start = 0;
@@ -198,23 +166,6 @@ export async function inputPipeline(
   }
   await writeFileAtomic(path, JSON.stringify(stats, null, 2) + "\n");
   return new InputPipeline(data.image, stats, augment);
-}
-
-/** A run's stats.json, or null when it has none; a malformed file is an error naming it. */
-export async function readStats(path: string): Promise<ChannelStats | null> {
-  const text = await Deno.readTextFile(path).catch((e) => {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  });
-  if (text === null) return null;
-  const s = JSON.parse(text) as Partial<ChannelStats>;
-  const numbers = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "number");
-  if (
-    !numbers(s.mean) || !numbers(s.std) || s.mean!.length !== s.std!.length || s.std!.some((x) => !(x > 0))
-  ) {
-    throw new UsageError(`${path}: not input statistics (needs mean and std lists of equal length, std > 0)`);
-  }
-  return { dataset: String(s.dataset ?? ""), images: Number(s.images ?? 0), mean: s.mean!, std: s.std! };
 }
 
 async function trainEpoch(
