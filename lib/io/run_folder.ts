@@ -33,6 +33,7 @@ export const RUN_FILES: readonly string[] = [
   STATS_FILE,
   "attribution.json",
   "posthoc.json",
+  "posthoc.md",
   "result.json",
   "return.svg",
 ];

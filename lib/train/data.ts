@@ -5,8 +5,15 @@
  */
 import { loadIdxSplits, loadMnist } from "../../datasets/mnist.ts";
 import { loadCifar10 } from "../../datasets/cifar10.ts";
-import type { ClassificationConfig } from "./config.ts";
+import type { ClassificationConfig, DatasetName } from "./config.ts";
 import { UsageError } from "../io/command.ts";
+
+/** Image shape [channels, height, width] and class count of each data set. */
+export const DATASET_SHAPES: Record<DatasetName, { image: [number, number, number]; classes: number }> = {
+  mnist: { image: [1, 28, 28], classes: 10 },
+  "fashion-mnist": { image: [1, 28, 28], classes: 10 },
+  cifar10: { image: [3, 32, 32], classes: 10 },
+};
 
 export interface Dataset {
   name: string;

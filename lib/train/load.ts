@@ -17,6 +17,7 @@ import * as ops from "../ops.ts";
 import { loadCheckpoint } from "../io/checkpoint.ts";
 import { UsageError } from "../io/command.ts";
 import { CHECKPOINT_FILE, CONFIG_FILE, STATS_FILE } from "../io/run_folder.ts";
+export { DATASET_SHAPES } from "./data.ts";
 import {
   type ClassificationConfig,
   type DatasetName,
@@ -25,16 +26,9 @@ import {
   standardizes,
 } from "./config.ts";
 import { Classifier } from "./classifier.ts";
-import { loadDataset } from "./data.ts";
+import { DATASET_SHAPES, loadDataset } from "./data.ts";
 import { InputPipeline, readStats } from "./input.ts";
 import { settingsFor } from "./variants.ts";
-
-/** Image shape [channels, height, width] and class count of each data set. */
-export const DATASET_SHAPES: Record<DatasetName, { image: [number, number, number]; classes: number }> = {
-  mnist: { image: [1, 28, 28], classes: 10 },
-  "fashion-mnist": { image: [1, 28, 28], classes: 10 },
-  cifar10: { image: [3, 32, 32], classes: 10 },
-};
 
 /** What a classifier's inputs and outputs look like. */
 export interface ClassifierShape {

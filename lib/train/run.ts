@@ -25,6 +25,7 @@ import { attributeDataset, type ErrorAttribution } from "./attribution.ts";
 export { settingsFor } from "./variants.ts";
 import { type Dataset, loadDataset } from "./data.ts";
 import { learningRateScale } from "./schedule.ts";
+import { type PaperFigures, paperFigures, paperTable } from "./paper_figures.ts";
 
 export interface EpochRecord {
   epoch: number;
@@ -75,6 +76,14 @@ export class TrainingDivergedError extends Error {
 }
 
 const ATTRIBUTION = "attribution.json";
+/** The paper's post-hoc figures of the final network (./paper_figures.ts), as JSON and as a table. */
+export const POSTHOC_JSON = "posthoc.json";
+export const POSTHOC_MD = "posthoc.md";
+
+function postHocReport(config: ClassificationConfig, figures: PaperFigures): string {
+  return `# Post-hoc figures: ${config.name} (${config.variant}, ${config.dataset.name}, ` +
+    `epoch ${config.epochs})\n\n${paperTable(figures)}`;
+}
 /** What a resumed run may change: its length, where it computes, how often it saves, where it reads data. */
 const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
 
@@ -123,6 +132,11 @@ export async function runClassification(
       const testInputs = pipeline.chunk(data.testImages, 0, data.testLabels.length);
       attribution = await attributeDataset(clf.net, testInputs, data.testLabels, data.inputs);
       await writeFileAtomic(join(dir, ATTRIBUTION), JSON.stringify(attribution, null, 2) + "\n");
+    }
+    if (last === config.epochs && epochs.length > 0) {
+      const figures = paperFigures(config, epochs[epochs.length - 1], data);
+      await writeFileAtomic(join(dir, POSTHOC_JSON), JSON.stringify(figures, null, 2) + "\n");
+      await writeFileAtomic(join(dir, POSTHOC_MD), postHocReport(config, figures));
     }
     return { dir, config, epochs, finalTestAccuracy, backend: backend.deviceName, attribution };
   } finally {
