@@ -112,7 +112,11 @@ export async function runClassification(
     const last = Math.min(config.epochs, start + (options.stopAfterEpochs ?? Infinity));
     log?.(
       `${config.name}: ${config.variant} on ${config.dataset.name}, ${backend.deviceName}, ` +
-        `${data.inputs}-${config.model.hidden.join("-")}-${data.classes}, ${data.trainCount} train images`,
+        `${data.image.join("x")}-${
+          [...(config.model.conv ?? []).map((c) => `c${c.channels}`), ...config.model.hidden]
+            .join("-")
+        }-${data.classes}, ${data.trainCount} train images` +
+        (data.validation ? `, ${data.validation.count} validation` : ""),
     );
     for (let epoch = start + 1; epoch <= last; epoch++) {
       const record = await trainEpoch(clf, data, pipeline, config, epoch, log);
