@@ -25,6 +25,7 @@ Options:
       --backend NAME     ${BACKEND_CHOICES.join(", ")} (default: the run's)
   -h, --help             this text`;
 
+/** Runs `deno task eval` with `args` (see the module doc). */
 export async function main(args: string[]): Promise<void> {
   const line = parseCommandLine(args, { usage: USAGE, options: ["run", "data", "path", "backend"] });
   if (line.help) return console.log(USAGE);

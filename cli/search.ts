@@ -13,6 +13,7 @@ import { type CommandSpec, parseCommandLine, SHARED_FLAGS_USAGE } from "../lib/c
 import { runCommand, UsageError } from "../lib/io/command.ts";
 import { loadSearch, runSearch, stageRecipes } from "../lib/train/search.ts";
 
+/** The `deno task search` command line. */
 export const SEARCH_COMMAND: CommandSpec = {
   usage: `Usage: deno task search --config FILE [options]
 
@@ -27,6 +28,7 @@ ${SHARED_FLAGS_USAGE}
   switches: ["list", "fresh"],
 };
 
+/** Runs `deno task search` with `args` (see the module doc). */
 export async function main(args: string[]): Promise<void> {
   const line = parseCommandLine(args, SEARCH_COMMAND);
   if (line.help) return console.log(SEARCH_COMMAND.usage);

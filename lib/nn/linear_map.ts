@@ -25,6 +25,7 @@ import type { Tensor } from "../tensor.ts";
 
 /** How a conv layer's bias update reduces the drive over output positions (see the module doc). */
 export const CONV_BIAS_REDUCTIONS = ["sum", "mean"] as const;
+/** One of {@link CONV_BIAS_REDUCTIONS}. */
 export type ConvBiasReduction = typeof CONV_BIAS_REDUCTIONS[number];
 
 export interface LinearMap {

@@ -103,7 +103,13 @@ export function statsMismatch(saved: ChannelStats, now: ChannelStats): string | 
   return null;
 }
 
-/** Standardisation (optional) and augmentation (optional) of image rows, written into a host buffer. */
+/**
+ * Standardisation (optional) and augmentation (optional) of image rows, written into a host buffer.
+ *
+ *     const p = new InputPipeline([3, 32, 32], stats, { crop: 4, flip: true });
+ *     p.trainBatch(images, rows, hostX, { seed: 0, epoch: 1, step: 0 });   // a training minibatch
+ *     const test = p.chunk(testImages, 0, 1000);                            // evaluation rows
+ */
 export class InputPipeline {
   readonly inputs: number;
   readonly #shift: Float32Array;

@@ -84,6 +84,7 @@ export interface LoadedClassifier {
   [Symbol.dispose](): void;
 }
 
+/** Options of {@link loadClassifier}. */
 export interface LoadClassifierOptions {
   /** A backend to use (shared), or which one to create; default: the run's `backend` key. */
   backend?: Backend | BackendChoice;
@@ -172,6 +173,7 @@ export async function loadClassifier(
 
 /** The splits `--data` may name. */
 export const EVAL_SPLITS = ["test", "validation", "train"] as const;
+/** A split of a run's own data set. */
 export type EvalSplit = typeof EVAL_SPLITS[number];
 
 /** Images and labels to evaluate on, and a description of them. */

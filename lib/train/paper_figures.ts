@@ -27,7 +27,9 @@
 import type { ClassificationConfig } from "./config.ts";
 import { networkSize } from "./flops.ts";
 
+/** The four weight pathways of a dual-stream layer: p→p, n→p, n→n, p→n. */
 export const PATHWAY_NAMES = ["pp", "np", "nn", "pn"] as const;
+/** One of {@link PATHWAY_NAMES}. */
 export type Pathway = typeof PATHWAY_NAMES[number];
 
 /** The per-layer measures of one epoch (a run's EpochRecord has them). */

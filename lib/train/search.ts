@@ -68,6 +68,7 @@ export interface SearchConfig {
   outDir: string;
 }
 
+/** Schema of a search file (see the module doc); `deno task search --set` reaches every key. */
 export const searchSchema: Schema<SearchConfig> = object({
   name: string({ default: "recipe search", doc: "title of search.md" }),
   task: oneOf(["classification"] as const, { default: "classification", doc: "what a run is" }),
@@ -199,6 +200,7 @@ export function runConfig(loaded: LoadedSearch, recipe: Recipe, seed: number): C
   return config;
 }
 
+/** Options of {@link runSearch}. */
 export interface SearchOptions {
   /** Train again runs that finished earlier. */
   fresh?: boolean;
