@@ -9,9 +9,10 @@
  *                                             over every pixel of every training image (validation held out)
  *
  * Augmentation (training minibatches only; off for the paper's rows): a random crop, i.e. the standardised
- * image padded by `crop` pixels of zeros (the channel mean) on each side and cut back to its size at a
- * uniform offset (dy, dx) ∈ [0, 2·crop]², then a horizontal flip with probability ½. The draws depend only
- * on (seed, epoch, step, row in the batch), so a resumed run sees the same augmented images.
+ * image padded by `crop` pixels of zeros on each side (the channel mean after standardisation, black without
+ * it) and cut back to its size at a uniform offset (dy, dx) ∈ [0, 2·crop]², then a horizontal flip with
+ * probability ½. The draws depend only on (seed, epoch, step, row in the batch), so a resumed run sees the
+ * same augmented images.
  *
  *     const stats = channelStats(data.trainImages, data.trainCount, data.image);
  *     const pipeline = new InputPipeline(data.image, stats, { crop: 4, flip: true });
