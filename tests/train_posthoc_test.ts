@@ -46,6 +46,8 @@ Deno.test("a variants experiment writes per-run posthoc.json and a per-variant p
   assert.equal(figures.layers[2].floor!.pn, Number(last.floor_pn_l3));
   assert.equal(figures.attenuationFirstLayer, Number(last.drive_l3) / Number(last.drive_l1));
   assert.ok(figures.floorShare >= 0 && figures.floorShare <= 1);
+  assert.ok(figures.layers.every((l) => l.update > 0), "per-weight update magnitudes of a probe batch");
+  assert.equal(figures.updateAttenuationFirstLayer, figures.layers[2].update / figures.layers[0].update);
   assert.match(await Deno.readTextFile(join(run, "posthoc.md")), /\| weights at the floor \| 37\.3% \|/);
   // The experiment: one section per variant, the paper's figures beside ours; DFA has no Dale figures.
   const md = await Deno.readTextFile(join(dir, "out", "posthoc.md"));

@@ -9,6 +9,7 @@ import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import { readAll, type Tensor } from "../tensor.ts";
 import { Network } from "../nn/network.ts";
+import { disposeCache, disposeStreams } from "../nn/layer.ts";
 import type { LearningRule } from "../rules/rule.ts";
 import { applyRule, makeRule } from "../rules/step.ts";
 import { Adam, type Optimizer, Sgd } from "../optim/optimizer.ts";
@@ -122,11 +123,7 @@ export class Classifier {
     const caches = net.forward(x);
     const output = caches[caches.length - 1].out.p;
     const error = ops.sub(targets, output); // one-vs-all: target − output
-    let signal = error;
-    if (this.options.settings.centering) {
-      using classMean = ops.mean(error, 0);
-      signal = ops.sub(error, classMean); // per-class batch mean removed
-    }
+    const signal = this.#signal(error);
     applyRule({
       net,
       rule,
@@ -138,6 +135,44 @@ export class Classifier {
     });
     if (signal !== error) signal.dispose();
     error.dispose();
+  }
+
+  /** The error the rule sees: batch-centred per class when the settings ask for it (else `error` itself). */
+  #signal(error: Tensor): Tensor {
+    if (!this.options.settings.centering) return error;
+    using classMean = ops.mean(error, 0);
+    return ops.sub(error, classMean); // per-class batch mean removed
+  }
+
+  /**
+   * Mean |ΔW| per weight of each layer's weight tensors (biases left out) for the minibatch x, targets, as
+   * the rule would step them at learning rate 1, without changing anything: the per-weight reading of the
+   * surrogate-gradient magnitude (./paper_figures.ts). One read-back.
+   */
+  async updateMagnitudes(x: Tensor, targets: Tensor): Promise<number[]> {
+    const { net, rule } = this;
+    const caches = net.forward(x);
+    using error = ops.sub(targets, caches[caches.length - 1].out.p);
+    const signal = this.#signal(error);
+    const drives = rule.drives(net.layers, caches, { signal, loss: this.options.settings.loss });
+    const means: Tensor[] = [], counts: number[] = [];
+    net.layers.forEach((layer, l) => {
+      const grads = layer.gradients(caches[l], drives[l]);
+      const weights = grads.filter((_, k) => layer.params[k].name.startsWith("w"));
+      for (const g of weights) {
+        using magnitude = ops.unary("abs", g.tensor);
+        means.push(ops.mean(magnitude, null));
+      }
+      counts.push(weights.length);
+      new Set(grads.map((g) => g.tensor)).forEach((t) => t.dispose());
+    });
+    if (signal !== error) signal.dispose();
+    drives.forEach(disposeStreams);
+    caches.forEach(disposeCache);
+    const values = (await readAll(means)).map((v) => v[0]);
+    means.forEach((t) => t.dispose());
+    let k = 0;
+    return counts.map((n) => values.slice(k, k += n).reduce((a, b) => a + b, 0) / n);
   }
 
   #accumulate(error: Tensor, output: Tensor, targets: Tensor, drives: Tensor[]): void {

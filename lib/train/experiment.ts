@@ -192,7 +192,9 @@ function meanMeasures(runs: PaperFigures[]): LayerMeasures {
     runs[0].layers.map((_, k) => runs.reduce((a, r) => a + f(r.layers[k]), 0) / runs.length);
   const dual = runs[0].layers.every((l) => l.floor !== null);
   const floors = PATHWAY_NAMES.map((p) => avg((l) => l.floor?.[p] ?? NaN));
+  const measured = runs.every((r) => r.layers.every((l) => Number.isFinite(l.update)));
   return {
+    updates: measured ? avg((l) => l.update) : undefined,
     meanDrive: avg((l) => l.drive),
     eiRatio: dual ? avg((l) => l.eiRatio) : [],
     atFloor: dual

@@ -8,6 +8,9 @@
  *                       pre-activations), mean |U_p| per unit (per unit and position for conv layers) over
  *                       an epoch; attenuation_l = |U|_output / |U|_l. "First hidden layer" is read two ways:
  *                       the network's first layer (conv 1 on CIFAR-10) and the first FC hidden layer.
+ *                       Other reading: the per-weight update, mean |ΔW| over a layer's weight tensors for
+ *                       one probe minibatch of the final network (a conv weight's update sums P positions
+ *                       of drive × activity, so conv and FC layers compare differently than their drives).
  *   E/I ratio           paper: weight-level, 3:1 at init → 1.03 / 0.90 / 0.81 in layers 1-3. Ours, per
  *                       dual-stream layer: (mean W_pp + mean W_nn) / (mean W_np + mean W_pn) (definition
  *                       not printed; the one third-party reimplementations use).
@@ -40,6 +43,8 @@ export interface LayerMeasures {
   eiRatio: number[];
   /** Per dual-stream layer: share of each pathway's weights at the floor. */
   atFloor: Record<string, number>[];
+  /** Per layer: mean |ΔW| per weight for a probe minibatch (`Classifier.updateMagnitudes`), when measured. */
+  updates?: number[];
 }
 
 /** One layer's figures. */
@@ -55,6 +60,9 @@ export interface LayerFigures {
   drive: number;
   /** |U|_output / |U|_layer (1 at the output layer). */
   attenuation: number;
+  /** Mean |ΔW| per weight and its attenuation |ΔW|_output / |ΔW|_layer (NaN when not measured). */
+  update: number;
+  updateAttenuation: number;
   /** Dual-stream layers only (NaN otherwise). */
   eiRatio: number;
   floor: Record<Pathway, number> | null;
@@ -69,6 +77,9 @@ export interface PaperFigures {
   /** Output drive / first layer's drive, and / first FC hidden layer's drive (NaN without one). */
   attenuationFirstLayer: number;
   attenuationFirstFc: number;
+  /** The same with the per-weight update magnitude (NaN when not measured). */
+  updateAttenuationFirstLayer: number;
+  updateAttenuationFirstFc: number;
   /** Count-weighted share of all dual-stream weights at the floor. */
   floorShare: number;
   /** Largest inhibitory share over FC layers: W_np and W_pn together, and one pathway alone. */
@@ -99,6 +110,7 @@ export function paperFigures(
   }
   const dual = m.eiRatio.length === count;
   const outputDrive = m.meanDrive[count - 1];
+  const updates = m.updates?.length === count ? m.updates : null;
   const layers: LayerFigures[] = size.layers.map((s, l) => {
     const floor = dual ? m.atFloor[l] as Record<Pathway, number> : null;
     return {
@@ -109,6 +121,8 @@ export function paperFigures(
       weights: s.weights,
       drive: m.meanDrive[l],
       attenuation: outputDrive / m.meanDrive[l],
+      update: updates ? updates[l] : NaN,
+      updateAttenuation: updates ? updates[count - 1] / updates[l] : NaN,
       eiRatio: dual ? m.eiRatio[l] : NaN,
       floor,
       excitatoryFloor: floor ? (floor.pp + floor.nn) / 2 : NaN,
@@ -127,6 +141,8 @@ export function paperFigures(
     layers,
     attenuationFirstLayer: layers[0].attenuation,
     attenuationFirstFc: firstFc?.attenuation ?? NaN,
+    updateAttenuationFirstLayer: layers[0].updateAttenuation,
+    updateAttenuationFirstFc: firstFc?.updateAttenuation ?? NaN,
     floorShare: dual ? atFloor / totalWeights : NaN,
     inhibitoryFcMax: fc.length ? Math.max(...fc.map((l) => l.inhibitoryFloor)) : NaN,
     inhibitoryFcMaxPathway: fc.length ? Math.max(...fc.flatMap((l) => [l.floor!.np, l.floor!.pn])) : NaN,
@@ -137,7 +153,9 @@ export function paperFigures(
 }
 
 const pct = (x: number) => Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "n/a";
-const times = (x: number) => Number.isFinite(x) ? `${x.toFixed(1)}×` : "n/a";
+const times = (x: number) =>
+  !Number.isFinite(x) ? "n/a" : `${Math.abs(x) >= 0.1 ? x.toFixed(1) : x.toPrecision(2)}×`;
+const sci = (x: number) => Number.isFinite(x) ? x.toExponential(2) : "n/a";
 const num = (x: number) => Number.isFinite(x) ? x.toFixed(2) : "n/a";
 const pctRange = (r: [number, number]) => Number.isFinite(r[0]) ? `${pct(r[0])}–${pct(r[1])}` : "n/a";
 
@@ -148,7 +166,9 @@ export function paperTable(f: PaperFigures): string {
     "| figure | paper (CIFAR-10) | ours | our reading; other reading |",
     "|---|---|---|---|",
     `| drive attenuation, output → first hidden layer | 25× | ${times(f.attenuationFirstLayer)} | ` +
-    `first layer (layer 1); first FC hidden layer: ${times(f.attenuationFirstFc)} |`,
+    `mean \\|U\\| per unit; first layer (layer 1); first FC hidden layer: ${times(f.attenuationFirstFc)}. ` +
+    `Mean \\|ΔW\\| per weight: ${times(f.updateAttenuationFirstLayer)}, first FC hidden layer: ` +
+    `${times(f.updateAttenuationFirstFc)} |`,
     `| E/I ratio of hidden layers 1, 2, 3 | 1.03 / 0.90 / 0.81 | ` +
     `${hidden.map((l) => num(l.eiRatio)).join(" / ")} | every hidden layer in order (conv, then FC) |`,
     `| weights at the floor | 37.3% | ${
@@ -162,11 +182,12 @@ export function paperTable(f: PaperFigures): string {
     `all four pathways of one conv layer; per (layer, pathway): ${pctRange(f.convRangePathway)} |`,
   ];
   const perLayer = [
-    "| layer | kind | shape | mean \\|U\\| | attenuation | E/I | floor W_pp | W_np | W_nn | W_pn |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| layer | kind | shape | mean \\|U\\| | attenuation | mean \\|ΔW\\| | attenuation | E/I | " +
+    "floor W_pp | W_np | W_nn | W_pn |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...f.layers.map((l) =>
       `| ${l.layer}${l.output ? " (output)" : ""} | ${l.kind} | ${l.label} | ${l.drive.toExponential(2)} | ` +
-      `${times(l.attenuation)} | ${num(l.eiRatio)} | ` +
+      `${times(l.attenuation)} | ${sci(l.update)} | ${times(l.updateAttenuation)} | ${num(l.eiRatio)} | ` +
       (l.floor ? PATHWAY_NAMES.map((p) => pct(l.floor![p])).join(" | ") : "n/a | n/a | n/a | n/a") + " |"
     ),
   ];

@@ -138,7 +138,8 @@ export async function runClassification(
       await writeFileAtomic(join(dir, ATTRIBUTION), JSON.stringify(attribution, null, 2) + "\n");
     }
     if (last === config.epochs && epochs.length > 0) {
-      const figures = paperFigures(config, epochs[epochs.length - 1], data);
+      const updates = await probeUpdates(clf, data, pipeline, config.batchSize);
+      const figures = paperFigures(config, { ...epochs[epochs.length - 1], updates }, data);
       await writeFileAtomic(join(dir, POSTHOC_JSON), JSON.stringify(figures, null, 2) + "\n");
       await writeFileAtomic(join(dir, POSTHOC_MD), postHocReport(config, figures));
     }
@@ -184,6 +185,20 @@ export async function inputPipeline(
   }
   await writeFileAtomic(path, JSON.stringify(stats, null, 2) + "\n");
   return new InputPipeline(data.image, stats, augment);
+}
+
+/** Per-layer mean |ΔW| of the final network on the first minibatch of training images (no augmentation). */
+async function probeUpdates(
+  clf: Classifier,
+  data: Dataset,
+  pipeline: InputPipeline,
+  batch: number,
+): Promise<number[]> {
+  const n = Math.min(batch, data.trainCount);
+  using x = ops.tensor(clf.backend, pipeline.chunk(data.trainImages, 0, n), [n, data.inputs]);
+  using y = ops.tensor(clf.backend, data.trainLabels.subarray(0, n), [n]);
+  using targets = ops.oneHot(y, data.classes);
+  return await clf.updateMagnitudes(x, targets);
 }
 
 async function trainEpoch(
