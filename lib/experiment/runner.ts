@@ -127,6 +127,7 @@ export async function runExperiment<C>(
     notes: `Runs: ${ran}. Config: \`${loaded.file}\`${set}; backend: ${backend.deviceName}; ` +
       `seeds ${experiment.seeds.join(", ")}.`,
   });
+  if (task.report) files.push(...await task.report(records, experiment.outDir));
   const m = task.metric;
   for (const r of rows) {
     const value = (x: number) => (m.percent ? `${(100 * x).toFixed(m.digits)}%` : x.toFixed(m.digits));

@@ -58,6 +58,8 @@ export interface ExperimentTask<C> {
   backendOf(config: C): BackendChoice;
   /** Trains the run (resuming it when interrupted) or reads it back when it has finished. */
   run(config: C, context: TaskContext): Promise<RunRecord>;
+  /** Optional further report files of the task, written into `outDir` after the summary; their paths. */
+  report?(records: readonly RunRecord[], outDir: string): Promise<string[]>;
 }
 
 /** The folder name of a run within its experiment. */

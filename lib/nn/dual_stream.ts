@@ -24,7 +24,7 @@ import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Grad, Layer, LayerCache, Param, Streams } from "./layer.ts";
 import { moduloIndex, uniformInit } from "./init.ts";
-import { AvgPool, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
+import { AvgPool, type ConvBiasReduction, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
 import { normalize, type NormJacobian, throughNorm } from "./rms_norm.ts";
 
 /** Options of {@link DualStreamLayer} (and of {@link DualDense} / {@link DualConv2d}). */
@@ -250,6 +250,7 @@ export class DualConv2d extends DualStreamLayer {
       kernel: number;
       stride: number;
       padding: number;
+      biasReduction?: ConvBiasReduction;
     },
   ) {
     super(backend, "dual-conv2d", new ConvMap(o), o);

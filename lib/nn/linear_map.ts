@@ -3,11 +3,32 @@
  * pathway logic (dual streams, signs, routing) is written once against this interface, so dense and
  * convolutional layers share it. All products take and return batch-first tensors.
  *
+ * Conv bias update. A conv channel's bias b_c is added at each of the P = H_out·W_out output positions, so
+ * with a drive U[b, c, y, x] at the pre-activations the exact gradient (backprop's, and the one the
+ * finite-difference tests check) sums over positions as well as over the batch:
+ *
+ *   sum  (default):  Δb_c ∝ (1/B) Σ_b Σ_{y,x} U[b, c, y, x]
+ *   mean (option):   Δb_c ∝ (1/B) Σ_b (1/P) Σ_{y,x} U[b, c, y, x]  =  sum / P
+ *
+ * The default is the sum, for every rule. It is the exact gradient, so backprop stays exact; and for ED and
+ * DFA it is the same local rule as the kernel's own update, ΔW[c, k] ∝ Σ_{y,x} x[k @ (y, x)] · U[c, y, x],
+ * read with a presynaptic activity of 1 at every position (a bias is a weight on a constant input). The
+ * mean would shrink only the bias step, by 1/P (1/1024 on a 32×32 map), against weights whose steps also
+ * add P terms. The large common-mode step the sum gives on raw [0, 1] pixels is shared by every kernel
+ * weight of the channel too (all inputs positive); per-channel input standardisation (lib/train/input.ts)
+ * is what removes it. `model.convBias: mean` keeps the other reading available for comparison. Dense
+ * layers have P = 1, where both agree.
+ *
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
+
+/** How a conv layer's bias update reduces the drive over output positions (see the module doc). */
+export const CONV_BIAS_REDUCTIONS = ["sum", "mean"] as const;
+/** One of {@link CONV_BIAS_REDUCTIONS}. */
+export type ConvBiasReduction = typeof CONV_BIAS_REDUCTIONS[number];
 
 /** The linear part z = x ∘ W + b of a layer: {@link DenseMap} or {@link ConvMap}. */
 export interface LinearMap {
@@ -80,6 +101,8 @@ export interface ConvGeometry {
   stride: number;
   /** Zeros added on every side of the input. */
   padding: number;
+  /** Bias update over positions: "sum" (exact gradient, default) or "mean" (sum / P). */
+  biasReduction?: ConvBiasReduction;
 }
 
 /** z = conv2d(x, W) + b for NCHW x and W [channels, cin, kernel, kernel]. */
@@ -130,7 +153,8 @@ export class ConvMap implements LinearMap {
     using sums = ops.reduce("sum", perMap, 1);
     using grid = sums.reshape([n, c]);
     using total = ops.reduce("sum", grid, 0);
-    return ops.scale(total, scale);
+    const positions = this.g.biasReduction === "mean" ? h * w : 1;
+    return ops.scale(total, scale / positions);
   }
   broadcastShape(batch: number): number[] {
     return [batch, this.g.channels, 1, 1];

@@ -11,6 +11,7 @@ import type { Tensor } from "../tensor.ts";
 import { DualConv2d, DualDense } from "./dual_stream.ts";
 import { Conv2d, Dense } from "./single_stream.ts";
 import type { Layer, LayerCache, Param } from "./layer.ts";
+import type { ConvBiasReduction } from "./linear_map.ts";
 import { disposeCache, disposeStreams } from "./layer.ts";
 
 /** One convolutional layer of a {@link NetworkSpec}. */
@@ -27,6 +28,8 @@ export interface ConvSpec {
   pool: number;
   /** φ of the layer. */
   activation: Activation;
+  /** Bias update over positions (./linear_map.ts): "sum" (exact gradient, default) or "mean". */
+  biasReduction?: ConvBiasReduction;
 }
 
 /** The architecture of a {@link Network}. */
@@ -131,6 +134,7 @@ export class Network {
       padding: c.padding,
       pool: c.pool,
       activation: c.activation,
+      biasReduction: c.biasReduction,
       seed: (spec.seed * 1000 + 500 + i) >>> 0,
       classes: spec.classes,
       rmsNorm: spec.rmsNorm ?? false,

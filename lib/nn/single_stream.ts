@@ -12,7 +12,7 @@ import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Grad, Layer, LayerCache, Param, Streams } from "./layer.ts";
 import { moduloIndex, symmetricUniformInit } from "./init.ts";
-import { AvgPool, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
+import { AvgPool, type ConvBiasReduction, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
 import { fitInput, outputToPre } from "./dual_stream.ts";
 import { normalize, type NormJacobian, throughNorm } from "./rms_norm.ts";
 
@@ -145,6 +145,7 @@ export class Conv2d extends SingleStreamLayer {
       kernel: number;
       stride: number;
       padding: number;
+      biasReduction?: ConvBiasReduction;
     },
   ) {
     super(backend, "conv2d", new ConvMap(o), o);
