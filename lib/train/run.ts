@@ -16,6 +16,7 @@ import { ProgressBar } from "../io/progress.ts";
 import { loadCheckpoint, saveCheckpoint, trainingTensors } from "../io/checkpoint.ts";
 import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder, STATS_FILE } from "../io/run_folder.ts";
 import { recordProvenance } from "../io/provenance.ts";
+import { type EpochWarning, epochWarnings } from "./health.ts";
 import { type ClassificationConfig, standardizes } from "./config.ts";
 import { UsageError } from "../io/command.ts";
 import { channelStats, InputPipeline, readStats, statsMismatch } from "./input.ts";
@@ -42,6 +43,8 @@ export interface EpochRecord {
   eiRatio: number[];
   /** Per dual-stream layer and pathway: fraction of weights at the floor. */
   atFloor: Record<string, number>[];
+  /** Signs of a run that is not learning (./health.ts); empty when healthy. */
+  warnings: EpochWarning[];
 }
 
 export interface RunResult {
@@ -266,6 +269,12 @@ async function trainEpoch(
   const seconds = (performance.now() - started) / 1000;
   bar?.done({ loss: train.loss, acc: train.accuracy, test: testAccuracy });
   const dual = measures.filter((m) => m !== null);
+  const warnings = epochWarnings(
+    { epoch, trainAccuracy: train.accuracy, meanDrive: train.meanDrive },
+    data.classes,
+    config.optimizer.lr,
+  );
+  for (const w of warnings) log?.(`warning: ${config.name}: ${w.message}`);
   return {
     epoch,
     trainLoss: train.loss,
@@ -276,6 +285,7 @@ async function trainEpoch(
     meanDrive: train.meanDrive,
     eiRatio: dual.map((m) => m!.eiRatio),
     atFloor: dual.map((m) => ({ ...m!.atFloor })),
+    warnings,
   };
 }
 
@@ -287,6 +297,7 @@ function csvRow(r: EpochRecord): CsvRow {
     test_accuracy: r.testAccuracy,
     ...(r.validationAccuracy === null ? {} : { validation_accuracy: r.validationAccuracy }),
     seconds: Number(r.seconds.toFixed(3)),
+    warning: r.warnings.map((w) => w.code).join("+"),
   };
   r.meanDrive.forEach((d, l) => (row[`drive_l${l + 1}`] = d));
   r.eiRatio.forEach((e, l) => (row[`ei_ratio_l${l + 1}`] = e));
