@@ -13,7 +13,7 @@ import type { ExperimentTask, RunSlot, TaskContext } from "../experiment/task.ts
 import { runName } from "../experiment/task.ts";
 import { type RunRecord, TEST_ACCURACY } from "../experiment/summary.ts";
 import { type ClassificationConfig, classificationSchema } from "./config.ts";
-import { type EpochRecord, runClassification } from "./run.ts";
+import { type EpochRecord, RESUMABLE_CHANGES, runClassification } from "./run.ts";
 import { type Dataset, loadDataset } from "./data.ts";
 import { VARIANTS } from "./variants.ts";
 
@@ -65,6 +65,22 @@ async function readAmplifiedShare(dir: string): Promise<number | undefined> {
   return a.errors > 0 ? a.amplified / a.errors : undefined;
 }
 
+/** A run's record from its per-epoch rows and its folder's attribution.json. */
+async function recordOf(
+  config: ClassificationConfig,
+  dir: string,
+  perEpoch: Record<string, number>[],
+): Promise<RunRecord> {
+  const amplified = await readAmplifiedShare(dir);
+  return {
+    variant: config.variant,
+    seed: config.seed,
+    final: perEpoch[perEpoch.length - 1].testAccuracy,
+    perEpoch,
+    extras: amplified === undefined ? {} : { amplifiedShare: amplified },
+  };
+}
+
 /** The classification task; it keeps each data set it loads for the runs that follow. */
 export function classificationTask(): ExperimentTask<ClassificationConfig> {
   const datasets = new Map<string, Dataset>();
@@ -94,34 +110,34 @@ export function classificationTask(): ExperimentTask<ClassificationConfig> {
       return validate(classificationSchema, deepMerge(raw, run), label);
     },
     backendOf: (config) => config.backend,
+    resumableKeys: RESUMABLE_CHANGES,
+    async readFinished(config: ClassificationConfig): Promise<RunRecord | null> {
+      const dir = join(config.outDir, config.name);
+      const perEpoch = await readFinished(dir, config.epochs);
+      return perEpoch ? await recordOf(config, dir, perEpoch) : null;
+    },
     async run(config: ClassificationConfig, context: TaskContext): Promise<RunRecord> {
       const dir = join(config.outDir, config.name);
-      let perEpoch = context.fresh ? null : await readFinished(dir, config.epochs);
-      if (perEpoch) context.log(`${config.name}: already finished, read from ${dir}`);
-      else {
-        const key = JSON.stringify(config.dataset);
-        if (!datasets.has(key)) datasets.set(key, await loadDataset(config.dataset, context.log));
-        const resume = !context.fresh &&
-          await Deno.stat(join(dir, "checkpoint.safetensors")).then(() => true, () => false);
-        const result = await runClassification(config, {
-          backend: context.backend,
-          dataset: datasets.get(key),
-          resume,
-          overwrite: !resume,
-          log: context.log,
-        });
-        perEpoch = (await readFinished(dir, config.epochs)) ?? result.epochs.map(perEpochRow);
-        const last = perEpoch[perEpoch.length - 1];
-        context.log(`${config.name}: test accuracy ${(100 * last.testAccuracy).toFixed(2)}% (${dir})`);
+      const finished = context.fresh ? null : await readFinished(dir, config.epochs);
+      if (finished) {
+        context.log(`${config.name}: already finished, read from ${dir}`);
+        return await recordOf(config, dir, finished);
       }
-      const amplified = await readAmplifiedShare(dir);
-      return {
-        variant: config.variant,
-        seed: config.seed,
-        final: perEpoch[perEpoch.length - 1].testAccuracy,
-        perEpoch,
-        extras: amplified === undefined ? {} : { amplifiedShare: amplified },
-      };
+      const key = JSON.stringify(config.dataset);
+      if (!datasets.has(key)) datasets.set(key, await loadDataset(config.dataset, context.log));
+      const resume = !context.fresh &&
+        await Deno.stat(join(dir, "checkpoint.safetensors")).then(() => true, () => false);
+      const result = await runClassification(config, {
+        backend: context.backend,
+        dataset: datasets.get(key),
+        resume,
+        overwrite: !resume,
+        log: context.log,
+      });
+      const perEpoch = (await readFinished(dir, config.epochs)) ?? result.epochs.map(perEpochRow);
+      const last = perEpoch[perEpoch.length - 1];
+      context.log(`${config.name}: test accuracy ${(100 * last.testAccuracy).toFixed(2)}% (${dir})`);
+      return await recordOf(config, dir, perEpoch);
     },
   };
 }

@@ -85,7 +85,7 @@ export function settingsFor(config: ClassificationConfig): RuleSettings {
 
 const ATTRIBUTION = "attribution.json";
 /** What a resumed run may change: its length, where it computes, how often it saves, where it reads data. */
-const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
+export const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
 
 export async function runClassification(
   config: ClassificationConfig,

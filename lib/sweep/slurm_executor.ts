@@ -1,0 +1,90 @@
+/**
+ * The slurm executor: the sweep's unfinished runs (those not queued or running already) as one
+ * `sbatch --array` per experiment, with that experiment's resources; each submission is recorded in
+ * sweep.json (job id, runs by array index, script) right after sbatch answers, so a later failure loses
+ * nothing. Scripts go to <outDir>/slurm/<id>-<n>.sbatch, element logs to <outDir>/slurm/<id>/<job>_<i>.log.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { type SweepManifest, writeManifest } from "./folder.ts";
+import type { SweepPlan, SweepRun } from "./plan.ts";
+import { ACTIVE_STATES, arrayScript, type Exec, querySlurm, submitScript, systemExec } from "./slurm.ts";
+
+export interface SubmitOptions {
+  /** The element command without `--run <id>` (argv). */
+  command: readonly string[];
+  /** Folder the elements run in (default: the current one). */
+  workDir?: string;
+  exec?: Exec;
+  /** Write the scripts but do not submit them. */
+  dryRun?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Submits `runs` (see the module doc); returns the job ids (or, for a dry run, the script paths). */
+export async function submitSweep(
+  plan: SweepPlan,
+  manifest: SweepManifest,
+  runs: readonly SweepRun[],
+  options: SubmitOptions,
+): Promise<string[]> {
+  const log = options.log ?? console.log;
+  const outDir = plan.sweep.config.outDir;
+  const ids: string[] = [];
+  for (const e of plan.experiments) {
+    const mine = runs.filter((r) => r.experiment === e.id);
+    if (mine.length === 0) continue;
+    const n = manifest.submissions.filter((s) => s.experiment === e.id).length + 1;
+    const script = join(outDir, "slurm", `${e.id}-${n}.sbatch`);
+    const logDir = resolve(outDir, "slurm", e.id);
+    await Deno.mkdir(logDir, { recursive: true });
+    const text = arrayScript({
+      jobName: `${plan.sweep.config.name.replace(/[^\w.-]+/g, "_")}.${e.id}`,
+      runs: mine.map((r) => r.id),
+      resources: e.slurm,
+      logDir,
+      workDir: options.workDir ?? Deno.cwd(),
+      command: options.command,
+    });
+    await Deno.writeTextFile(script, text);
+    if (options.dryRun) {
+      log(`${e.id}: ${mine.length} runs in ${script} (not submitted)`);
+      ids.push(script);
+      continue;
+    }
+    const jobId = await submitScript(script, options.exec ?? systemExec);
+    manifest.submissions.push({
+      experiment: e.id,
+      jobId,
+      runs: mine.map((r) => r.id),
+      script,
+      submitted: new Date().toISOString(),
+    });
+    await writeManifest(outDir, manifest);
+    log(`${e.id}: submitted job ${jobId}, ${mine.length} array elements (${script}; logs ${logDir})`);
+    ids.push(jobId);
+  }
+  return ids;
+}
+
+/** Waits until no element of these arrays is pending or running, logging each change of the counts. */
+export async function waitForArrays(
+  jobIds: readonly string[],
+  options: { exec?: Exec; pollMs?: number; maxPollMs?: number; log?: (line: string) => void } = {},
+): Promise<void> {
+  const log = options.log ?? console.log;
+  let poll = options.pollMs ?? 2000;
+  let last = "";
+  while (true) {
+    const elements = [...(await querySlurm(jobIds, options.exec)).values()];
+    const counts = new Map<string, number>();
+    for (const e of elements) counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
+    const line = [...counts].map(([s, k]) => `${k} ${s}`).join(", ");
+    if (line !== last) log(`slurm: ${line || "no elements known"}`);
+    last = line;
+    if (!elements.some((e) => ACTIVE_STATES.includes(e.state))) return;
+    await new Promise((r) => setTimeout(r, poll));
+    poll = Math.min(poll * 1.5, options.maxPollMs ?? 30_000);
+  }
+}
