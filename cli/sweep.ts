@@ -119,21 +119,19 @@ export async function main(args: string[]): Promise<void> {
   }
   let failed = false;
   if (executor === "local") {
-    const result = await runLocal(plan, manifest!, todo, {
-      parallel,
-      command: (r) => [...elementCommand(plan), "--run", r.id],
-    });
-    failed = result.failed.length > 0;
-  } else {
-    const jobs = todo.length
-      ? await submitSweep(plan, manifest!, todo, { command: elementCommand(plan) })
-      : [];
-    if (!line.switches.wait) {
-      console.log(`check on them with: deno task sweep --config ${sweep.file} --status`);
-    } else {
-      const all = [...new Set([...jobs, ...manifest!.submissions.map((s) => s.jobId)])];
-      await waitForArrays(all);
+    if (todo.length === 0) console.log("nothing to run");
+    else {
+      const result = await runLocal(plan, manifest!, todo, {
+        parallel,
+        command: (r) => [...elementCommand(plan), "--run", r.id],
+      });
+      failed = result.failed.length > 0;
     }
+  } else {
+    if (todo.length === 0) console.log("nothing to submit");
+    else await submitSweep(plan, manifest!, todo, { command: elementCommand(plan) });
+    if (line.switches.wait) await waitForArrays(manifest!.submissions.map((s) => s.jobId));
+    else console.log(`check on the runs with: deno task sweep --config ${sweep.file} --status`);
   }
   status = await sweepStatus(plan, manifest);
   await aggregateSweep(plan, status);

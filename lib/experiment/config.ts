@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import {
   array,
   ConfigError,
@@ -105,7 +105,9 @@ export function experimentFromRaw(
   });
   const dup = experiment.variants.find((v, i) => experiment.variants.indexOf(v) !== i);
   if (dup) throw new ConfigError(label, "variants", `lists "${dup}" twice`);
-  const base = experiment.base ? readYamlFile(join(where.baseDir, experiment.base)) : {};
+  const base = experiment.base
+    ? readYamlFile(isAbsolute(experiment.base) ? experiment.base : join(where.baseDir, experiment.base))
+    : {};
   return { file, label, experiment, base, overrides: where.overrides ?? [] };
 }
 

@@ -69,57 +69,48 @@ export async function sweepStatus(
       const folder = await folderState(run.dir);
       const local = manifest?.local[run.id];
       const sub = submissions.findLast((s) => s.runs.includes(run.id));
+      // The latest attempt (local or SLURM) decides; one that ended cleanly (exit 0, COMPLETED) without
+      // finishing the run finished it as the sweep file was then (more epochs now): the folder decides.
+      let last: { log: string; note: string } | undefined;
       if (local && (!sub || local.started > sub.submitted)) {
-        runs.push(
-          local.exitCode === 0 // it exited cleanly without finishing: treat like a failure
-            ? {
-              run,
-              state: "failed",
-              detail: `local run exited 0 unfinished; ${folder.detail}`,
-              log: local.log,
-            }
-            : {
-              run,
-              state: "failed",
-              detail: `local run exit ${local.exitCode}; ${folder.detail}`,
-              log: local.log,
-            },
-        );
-        continue;
-      }
-      if (sub) {
+        if (local.exitCode !== 0) {
+          const detail = `local run exit ${local.exitCode}; ${folder.detail}`;
+          runs.push({ run, state: "failed", detail, log: local.log });
+          continue;
+        }
+        last = { log: local.log, note: "local run exit 0" };
+      } else if (sub) {
         const index = sub.runs.indexOf(run.id);
         const log = slurmLogPath(outDir, sub.experiment, sub.jobId, index);
         const el = elements.get(`${sub.jobId}_${index}`);
         const job = `job ${sub.jobId}_${index}`;
         if (el && ACTIVE_STATES.includes(el.state)) {
           const running = !/PENDING|REQUEUE|SUSPENDED|STOPPED/.test(el.state);
-          runs.push({
-            run,
-            state: running ? "running" : "queued",
-            detail: running
-              ? `${job} ${el.state} ${el.elapsed} on ${el.where}; ${folder.detail}`
-              : `${job} ${el.state}`,
-            log,
-          });
+          const detail = running
+            ? `${job} ${el.state} ${el.elapsed} on ${el.where}; ${folder.detail}`
+            : `${job} ${el.state}`;
+          runs.push({ run, state: running ? "running" : "queued", detail, log });
           continue;
         }
-        if (el) {
+        if (el && el.state !== "COMPLETED") {
           const reason = el.reason && el.reason !== "None" ? ` (${el.reason})` : "";
           runs.push({ run, state: "failed", detail: `${job} ${el.state}${reason}; ${folder.detail}`, log });
           continue;
         }
-        if (!slurmProblem) {
-          runs.push({
-            run,
-            state: "failed",
-            detail: `${job} ended (forgotten by SLURM); ${folder.detail}`,
-            log,
-          });
-          continue;
-        }
+        const note = el
+          ? `${job} COMPLETED`
+          : slurmProblem
+          ? `${job}: state unknown`
+          : `${job} ended, forgotten by SLURM`;
+        last = { log, note };
       }
-      runs.push({ run, state: folder.started ? "interrupted" : "not started", detail: folder.detail });
+      const state = folder.started ? "interrupted" : "not started";
+      runs.push({
+        run,
+        state,
+        detail: last ? `${last.note}; ${folder.detail}` : folder.detail,
+        log: last?.log,
+      });
     }
   }
   return { runs, slurmProblem };
