@@ -68,13 +68,16 @@ export async function submitSweep(
   return ids;
 }
 
-/** Waits until no element of these arrays is pending or running, logging each change of the counts. */
+/**
+ * Waits until no element of these arrays is pending or running, logging each change of the counts; it
+ * asks squeue every 2 s at first, then every tenth of the time waited so far, at most every 30 s.
+ */
 export async function waitForArrays(
   jobIds: readonly string[],
-  options: { exec?: Exec; pollMs?: number; maxPollMs?: number; log?: (line: string) => void } = {},
+  options: { exec?: Exec; log?: (line: string) => void } = {},
 ): Promise<void> {
   const log = options.log ?? console.log;
-  let poll = options.pollMs ?? 2000;
+  const started = Date.now();
   let last = "";
   while (true) {
     const elements = [...(await querySlurm(jobIds, options.exec)).values()];
@@ -84,7 +87,7 @@ export async function waitForArrays(
     if (line !== last) log(`slurm: ${line || "no elements known"}`);
     last = line;
     if (!elements.some((e) => ACTIVE_STATES.includes(e.state))) return;
+    const poll = Math.min(30_000, Math.max(2000, (Date.now() - started) / 10));
     await new Promise((r) => setTimeout(r, poll));
-    poll = Math.min(poll * 1.5, options.maxPollMs ?? 30_000);
   }
 }
