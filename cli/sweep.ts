@@ -41,7 +41,8 @@ Options:
 ${SHARED_FLAGS_USAGE}
       --executor E       local (default: the file's) or slurm
       --parallel N       local: N runs at a time, each with cores/N threads (default: the file's, 1)
-      --wait             slurm: wait for the arrays to end, then summarize (default: submit and return)
+      --wait             slurm: wait for the sweep's arrays to end, then summarize (default: submit and
+                         return); with --summarize: wait, then summarize without submitting
       --status           print each run's state (run folders, sweep.json, squeue) and change nothing
       --summarize        write the summaries from the finished runs; train and submit nothing
       --dry-run          list what would run (slurm: write the scripts) without running or submitting
@@ -97,6 +98,9 @@ export async function main(args: string[]): Promise<void> {
     return;
   }
   const manifest = await openSweepFolder(plan, { create: !line.switches["dry-run"] });
+  if (line.switches.summarize && line.switches.wait && manifest) {
+    await waitForArrays(manifest.submissions.map((s) => s.jobId));
+  }
   let status = await sweepStatus(plan, manifest);
   if (line.switches.summarize) {
     await aggregateSweep(plan, status);
