@@ -45,7 +45,7 @@ ${SHARED_FLAGS_USAGE}
                          return); with --summarize: wait, then summarize without submitting
       --status           print each run's state (run folders, sweep.json, squeue) and change nothing
       --summarize        write the summaries from the finished runs; train and submit nothing
-      --dry-run          list what would run (slurm: write the scripts) without running or submitting
+      --dry-run          list the runs it would start (slurm: print the scripts); change nothing
       --run ID           train one run, e.g. mnist/proposed_s0 (what local runs and array elements do)
       --debug            show the stack trace of an error`,
   options: ["executor", "parallel", "run"],
@@ -116,8 +116,9 @@ export async function main(args: string[]): Promise<void> {
       `${countStates(status)}; ${todo.length} to run${busy ? ` (${busy} queued or running in SLURM)` : ""}`,
   );
   if (line.switches["dry-run"]) {
-    if (executor === "slurm" && manifest) {
-      await submitSweep(plan, manifest, todo, { command: elementCommand(plan), dryRun: true });
+    if (executor === "slurm") {
+      const empty = { sweep: sweep.config.name, file: sweep.file, created: "", submissions: [], local: {} };
+      await submitSweep(plan, manifest ?? empty, todo, { command: elementCommand(plan), dryRun: true });
     } else for (const r of todo) console.log(`would run ${r.id}`);
     return;
   }

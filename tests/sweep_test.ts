@@ -442,9 +442,16 @@ Deno.test("slurm executor: one array per experiment, recorded in sweep.json; a d
       return Promise.resolve({ code: 0, stdout: "31\n", stderr: "" });
     };
     const runs = plan.runs.filter((r) => r.id !== "cls/proposed_s0");
-    const scripts = await submitSweep(plan, manifest, runs, { command: ["x"], dryRun: true, log: quiet });
+    const printed: string[] = [];
+    const scripts = await submitSweep(plan, manifest, runs, {
+      command: ["x"],
+      dryRun: true,
+      log: (l) => printed.push(l),
+    });
     assert.deepEqual(submitted, []);
-    assert.equal(scripts[0], join(dir, "out", "slurm", "cls-1.sbatch"));
+    assert.match(scripts[0], /^#!\/bin\/bash\n/);
+    assert.ok(printed[0].startsWith(`--- ${join(dir, "out", "slurm", "cls-1.sbatch")} (3 runs; not written`));
+    assert.equal(await Deno.stat(join(dir, "out", "slurm")).then(() => true, () => false), false);
     assert.deepEqual(await submitSweep(plan, manifest, runs, { command: ["x"], exec, log: quiet }), ["31"]);
     assert.deepEqual(submitted, [`sbatch --parsable ${join(dir, "out", "slurm", "cls-1.sbatch")}`]);
     const saved = (await readManifest(join(dir, "out")))!;
@@ -504,32 +511,53 @@ Deno.test("local executor: threads per run, logs, exit statuses; a failed run do
   });
 });
 
-Deno.test("sweep command, local: trains tiny runs, skips them when run again, resumes them from checkpoints", async () => {
+Deno.test("sweep command, local: a failed run, then skips finished runs and resumes interrupted ones", async () => {
   await withFiles({}, async (dir) => {
     const file = tinySweep(dir, ["proposed"], [0, 1]);
+    // proposed_s1's folder holds a file the project did not write: that run fails, the other trains.
+    const foreign = join(dir, "out", "cls", "proposed_s1", "notes.txt");
+    await Deno.mkdir(dirname(foreign), { recursive: true });
+    await Deno.writeTextFile(foreign, "mine");
+    await Deno.writeTextFile(join(dir, "out", "sweep.json"), JSON.stringify({ sweep: "tiny" }));
     const out: string[] = [];
     const log = console.log;
     console.log = (...a: unknown[]) => out.push(a.join(" "));
+    const longer = ["--set", "experiments.cls.overrides.epochs=2"];
     try {
-      await sweepMain(["--config", file, "--parallel", "2"]);
+      await assert.rejects(
+        sweepMain(["--config", file, "--parallel", "2"]),
+        /^Error: 1 of 2 runs did not finish \(listed above\)$/,
+      );
+      await Deno.remove(foreign);
       await sweepMain(["--config", file]);
-      await sweepMain(["--config", file, "--set", "experiments.cls.overrides.epochs=2"]);
-      await sweepMain(["--config", file, "--set", "experiments.cls.overrides.epochs=2", "--status"]);
+      await sweepMain(["--config", file]);
+      await sweepMain(["--config", file, ...longer]);
+      await sweepMain(["--config", file, ...longer, "--status"]);
     } finally {
       console.log = log;
     }
     const text = out.join("\n");
+    const logs = join(dir, "out", "logs", "cls");
     assert.match(
       text,
-      /2 runs in 1 experiments, 2 not started; 2 to run\nlocal: 2 runs, 2 at a time, \d+ threads? each/,
+      /2 runs in 1 experiments, 2 not started; 2 to run\nlocal: 2 runs, 2 at a time, /,
     );
-    assert.match(text, /2 runs in 1 experiments, 2 finished; 0 to run/);
-    // 1 of 2 epochs, with checkpoints
-    assert.match(text, /2 runs in 1 experiments, 2 interrupted; 2 to run/);
+    assert.match(
+      text,
+      /\n  cls\/proposed_s1: failed, local run exit 2; no \.diffusing-blame-run in its folder; log .*proposed_s1\.log\n/,
+    );
+    assert.match(
+      text,
+      /2 runs in 1 experiments, 1 finished, 1 failed; 1 to run\nlocal: 1 runs, 1 at a time, /,
+    );
+    assert.match(text, /2 runs in 1 experiments, 2 finished; 0 to run\nnothing to run\n/);
+    assert.match(text, /2 runs in 1 experiments, 2 interrupted; 2 to run/); // 1 of 2 epochs, with checkpoints
     assert.match(text, /cls\/proposed_s1 +finished\n2 runs: 2 finished$/);
-    const runLog = await Deno.readTextFile(join(dir, "out", "logs", "cls", "proposed_s1.log"));
-    assert.equal(runLog.match(/^=== /gm)?.length, 2); // trained once, resumed once, never while finished
-    assert.match(runLog, /resumed .*proposed_s1 after epoch 1/);
+    const s1 = await Deno.readTextFile(join(logs, "proposed_s1.log"));
+    assert.match(s1, /error: .*proposed_s1 exists and was not made by this project/);
+    assert.equal(s1.match(/^=== /gm)?.length, 3); // failed, trained, resumed; never run while finished
+    assert.match(s1, /resumed .*proposed_s1 after epoch 1/);
+    assert.equal((await Deno.readTextFile(join(logs, "proposed_s0.log"))).match(/^=== /gm)?.length, 2);
     const metrics = await Deno.readTextFile(join(dir, "out", "cls", "proposed_s1", "metrics.csv"));
     assert.equal(metrics.trim().split("\n").length, 3);
     const summary = await Deno.readTextFile(join(dir, "out", "summary.csv"));

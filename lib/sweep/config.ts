@@ -192,7 +192,7 @@ function composeExperiment(
   const where = `${label}, experiment "${id}"`;
   let fromFile: Record<string, unknown> = {};
   if (entry.experiment !== undefined) {
-    const path = join(sweepDir, entry.experiment);
+    const path = isAbsolute(entry.experiment) ? entry.experiment : join(sweepDir, entry.experiment);
     const text = readYamlFile(path);
     if (typeof text !== "object" || text === null || Array.isArray(text)) {
       throw new ConfigError(path, "", "must be a map of experiment keys");

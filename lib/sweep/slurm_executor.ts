@@ -17,12 +17,12 @@ export interface SubmitOptions {
   /** Folder the elements run in (default: the current one). */
   workDir?: string;
   exec?: Exec;
-  /** Write the scripts but do not submit them. */
+  /** Print the scripts; write and submit nothing. */
   dryRun?: boolean;
   log?: (line: string) => void;
 }
 
-/** Submits `runs` (see the module doc); returns the job ids (or, for a dry run, the script paths). */
+/** Submits `runs` (see the module doc); returns the job ids (for a dry run, the scripts' texts). */
 export async function submitSweep(
   plan: SweepPlan,
   manifest: SweepManifest,
@@ -38,7 +38,6 @@ export async function submitSweep(
     const n = manifest.submissions.filter((s) => s.experiment === e.id).length + 1;
     const script = join(outDir, "slurm", `${e.id}-${n}.sbatch`);
     const logDir = resolve(outDir, "slurm", e.id);
-    await Deno.mkdir(logDir, { recursive: true });
     const text = arrayScript({
       jobName: `${plan.sweep.config.name.replace(/[^\w.-]+/g, "_")}.${e.id}`,
       runs: mine.map((r) => r.id),
@@ -47,12 +46,13 @@ export async function submitSweep(
       workDir: options.workDir ?? Deno.cwd(),
       command: options.command,
     });
-    await Deno.writeTextFile(script, text);
     if (options.dryRun) {
-      log(`${e.id}: ${mine.length} runs in ${script} (not submitted)`);
-      ids.push(script);
+      log(`--- ${script} (${mine.length} runs; not written, not submitted)\n${text}`);
+      ids.push(text);
       continue;
     }
+    await Deno.mkdir(logDir, { recursive: true });
+    await Deno.writeTextFile(script, text);
     const jobId = await submitScript(script, options.exec ?? systemExec);
     manifest.submissions.push({
       experiment: e.id,

@@ -12,7 +12,7 @@
  */
 import { join } from "node:path";
 import type { RunRecord } from "../experiment/summary.ts";
-import { CHECKPOINT_FILE, METRICS_FILE } from "../io/run_folder.ts";
+import { CHECKPOINT_FILE, METRICS_FILE, RUN_MARKER } from "../io/run_folder.ts";
 import type { SweepManifest } from "./folder.ts";
 import type { SweepPlan, SweepRun } from "./plan.ts";
 import { ACTIVE_STATES, type Exec, querySlurm, type SlurmElement } from "./slurm.ts";
@@ -116,10 +116,13 @@ export async function sweepStatus(
   return { runs, slurmProblem };
 }
 
-/** What a run folder holds: nothing, or metrics rows and maybe a checkpoint. */
+/** What a run folder holds: nothing, a partial run (metrics rows, maybe a checkpoint), or foreign files. */
 async function folderState(dir: string): Promise<{ started: boolean; detail: string }> {
   const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
   if (!await exists(dir)) return { started: false, detail: "no run folder" };
+  if (!await exists(join(dir, RUN_MARKER))) {
+    return { started: false, detail: `no ${RUN_MARKER} in its folder` };
+  }
   const text = await Deno.readTextFile(join(dir, METRICS_FILE)).catch(() => "");
   const rows = Math.max(0, text.split("\n").filter((l) => l.trim() !== "").length - 1);
   const checkpoint = await exists(join(dir, CHECKPOINT_FILE));

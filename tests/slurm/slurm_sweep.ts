@@ -155,7 +155,7 @@ Deno.test("slurm executor on a one-node cluster: arrays, tables equal to a local
     assert.match(
       secondStatus.stdout,
       new RegExp(
-        `mnist/proposed_s1 +failed +job ${job}_1 FAILED \\(NonZeroExitCode\\); 0 metrics rows, no checkpoint  log: ${log}\n`,
+        `mnist/proposed_s1 +failed +job ${job}_1 FAILED \\(NonZeroExitCode\\); no \\.diffusing-blame-run in its folder  log: ${log}\n`,
       ),
       show(secondStatus),
     );
