@@ -29,6 +29,7 @@ import { runLocal } from "../lib/sweep/local.ts";
 import { submitSweep, waitForArrays } from "../lib/sweep/slurm_executor.ts";
 import { makeRunEnv } from "../envs/mod.ts";
 
+/** The flags and usage text of `deno task sweep`. */
 export const SWEEP_COMMAND: CommandSpec = {
   usage: `Usage: deno task sweep --config FILE [options]
 
@@ -70,6 +71,7 @@ function elementCommand(plan: SweepPlan): string[] {
   ];
 }
 
+/** Runs `deno task sweep` with `args` (see the usage text); errors are thrown for runCommand. */
 export async function main(args: string[]): Promise<void> {
   const line = parseCommandLine(args, SWEEP_COMMAND);
   if (line.help) return console.log(SWEEP_COMMAND.usage);

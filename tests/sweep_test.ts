@@ -26,7 +26,7 @@ import {
   systemExec,
 } from "../lib/sweep/slurm.ts";
 import { submitSweep } from "../lib/sweep/slurm_executor.ts";
-import { runLocal, threadsPerRun } from "../lib/sweep/local.ts";
+import { LOCK_FILE, runLocal, threadsPerRun } from "../lib/sweep/local.ts";
 import { main as sweepMain } from "../cli/sweep.ts";
 import type { ClassificationConfig } from "../lib/train/config.ts";
 
@@ -508,6 +508,56 @@ Deno.test("local executor: threads per run, logs, exit statuses; a failed run do
     assert.equal(dfa1.state, "failed");
     assert.match(dfa1.detail, /local run exit 3; no run folder/);
     assert.equal(dfa1.log, join(dir, "out", "logs", "cls", "dfa_s1.log"));
+    assert.equal(await Deno.stat(join(dir, "out", LOCK_FILE)).then(() => true, () => false), false);
+    // Another live sweep command holds the folder: refused. A lock whose process is gone is taken over.
+    const lock = join(dir, "out", LOCK_FILE);
+    await Deno.writeTextFile(lock, `${Deno.hostname()} ${Deno.pid}\n`);
+    const noop = { parallel: 1, cores: 1, command: () => ["true"], log: quiet };
+    await assert.rejects(
+      runLocal(plan, saved, plan.runs.slice(0, 1), noop),
+      new RegExp(`another sweep command \\(.*, pid ${Deno.pid}\\) is running the runs of .*out; wait for it`),
+    );
+    await Deno.writeTextFile(lock, `${Deno.hostname()} 999999999\n`);
+    assert.deepEqual((await runLocal(plan, saved, plan.runs.slice(0, 1), noop)).succeeded, [
+      "cls/proposed_s0",
+    ]);
+  });
+});
+
+Deno.test("local executor: terminating the sweep command stops its runs and frees the folder", async () => {
+  await withFiles({}, async (dir) => {
+    const file = tinySweep(dir, ["proposed"], [0], { overrides: { backend: "cpu", epochs: 200 } });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(ROOT, "cli/sweep.ts"), "--config", file],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("cls/proposed_s0: started")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    const metrics = join(dir, "out", "cls", "proposed_s0", "metrics.csv");
+    const deadline = Date.now() + 60_000;
+    while (!await Deno.stat(metrics).then(() => true, () => false)) { // the run is training
+      assert.ok(Date.now() < deadline, `no epoch within 60 s:\n${seen}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill("SIGTERM");
+    await reader.cancel();
+    await child.stderr.cancel();
+    assert.equal((await child.status).code, 143);
+    assert.equal(await Deno.stat(join(dir, "out", LOCK_FILE)).then(() => true, () => false), false);
+    await new Promise((r) => setTimeout(r, 500));
+    const left: string[] = [];
+    for await (const e of Deno.readDir("/proc")) {
+      if (!/^\d+$/.test(e.name)) continue;
+      const cmd = await Deno.readTextFile(`/proc/${e.name}/cmdline`).catch(() => "");
+      if (cmd.includes(file)) left.push(`${e.name}: ${cmd.replaceAll("\0", " ")}`);
+    }
+    assert.deepEqual(left, [], "runs left behind");
   });
 });
 
@@ -544,7 +594,7 @@ Deno.test("sweep command, local: a failed run, then skips finished runs and resu
     );
     assert.match(
       text,
-      /\n  cls\/proposed_s1: failed, local run exit 2; no \.diffusing-blame-run in its folder; log .*proposed_s1\.log\n/,
+      /\n {2}cls\/proposed_s1: failed, local run exit 2; no \.diffusing-blame-run in its folder; log .*proposed_s1\.log\n/,
     );
     assert.match(
       text,

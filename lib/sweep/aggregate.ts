@@ -19,6 +19,7 @@ import type { SweepPlan } from "./plan.ts";
 import type { RunStatus, SweepStatus } from "./status.ts";
 import { countStates } from "./status.ts";
 
+/** What {@link aggregateSweep} wrote. */
 export interface SweepSummary {
   /** Per experiment id: the table's rows. */
   rows: Map<string, VariantSummary[]>;

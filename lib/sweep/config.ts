@@ -45,7 +45,9 @@ import { applyOverrides, deepMerge } from "../config/overrides.ts";
 import { experimentFromRaw, type LoadedExperiment, TASKS } from "../experiment/config.ts";
 import { RUN_NAME } from "../io/run_folder.ts";
 
+/** Where a sweep's runs train: this machine (lib/sweep/local.ts) or SLURM job arrays (lib/sweep/slurm.ts). */
 export const EXECUTORS = ["local", "slurm"] as const;
+/** One of {@link EXECUTORS}. */
 export type ExecutorName = typeof EXECUTORS[number];
 
 /** What one SLURM array asks for; unset keys are left to the cluster's defaults. */
@@ -118,6 +120,7 @@ const entrySchema: Schema<SweepEntry> = object({
   slurm: optional(slurmSchema),
 });
 
+/** A validated sweep file (see the module doc). */
 export interface SweepConfig {
   name: string;
   outDir: string;
@@ -129,6 +132,7 @@ export interface SweepConfig {
   experiments: Record<string, SweepEntry>;
 }
 
+/** The sweep file's keys; each experiment is merged and validated as an experiment file afterwards. */
 export const sweepSchema: Schema<SweepConfig> = object({
   name: string({ default: "", doc: "the sweep's name (default: the file's name); its folder carries it" }),
   outDir: string({ default: "runs/sweep", doc: "folder of the sweep: runs, logs, summaries" }),
@@ -148,6 +152,7 @@ export interface SweepExperiment {
   slurm: SlurmResources;
 }
 
+/** A sweep file with every experiment merged with its experiment file and validated. */
 export interface LoadedSweep {
   file: string;
   /** The file with its overrides, as errors name it. */

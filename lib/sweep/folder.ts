@@ -19,6 +19,7 @@ import { UsageError } from "../io/command.ts";
 import { CONFIG_FILE, differingKeys } from "../io/run_folder.ts";
 import type { SweepPlan } from "./plan.ts";
 
+/** The sweep's record in its folder (see the module doc). */
 export const SWEEP_FILE = "sweep.json";
 
 /** One `sbatch --array` submission: element i runs `runs[i]`. */
@@ -39,6 +40,7 @@ export interface LocalAttempt {
   ended: string;
 }
 
+/** sweep.json: the sweep the folder belongs to, its SLURM arrays and its runs' last local attempts. */
 export interface SweepManifest {
   sweep: string;
   /** The sweep file it was started from. */

@@ -32,6 +32,7 @@ export interface PlannedExperiment extends SweepExperiment {
   runs: SweepRun[];
 }
 
+/** A sweep expanded into its experiments' runs. */
 export interface SweepPlan {
   sweep: LoadedSweep;
   experiments: PlannedExperiment[];

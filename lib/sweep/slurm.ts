@@ -73,6 +73,7 @@ export interface SlurmElement {
   where: string;
 }
 
+/** squeue -o: element id, array job id, array index, state, reason, time used, time limit, node or reason. */
 export const SQUEUE_FORMAT = "%i|%F|%K|%T|%r|%M|%l|%R";
 
 /** Parses `squeue -h -o SQUEUE_FORMAT` output; lines of jobs that are not array elements are skipped. */
@@ -131,6 +132,7 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** What {@link arrayScript} writes. */
 export interface ArrayScript {
   /** Job name (sweep and experiment). */
   jobName: string;

@@ -11,6 +11,7 @@ import { type SweepManifest, writeManifest } from "./folder.ts";
 import type { SweepPlan, SweepRun } from "./plan.ts";
 import { ACTIVE_STATES, arrayScript, type Exec, querySlurm, submitScript, systemExec } from "./slurm.ts";
 
+/** How {@link submitSweep} submits. */
 export interface SubmitOptions {
   /** The element command without `--run <id>` (argv). */
   command: readonly string[];

@@ -17,8 +17,10 @@ import type { SweepManifest } from "./folder.ts";
 import type { SweepPlan, SweepRun } from "./plan.ts";
 import { ACTIVE_STATES, type Exec, querySlurm, type SlurmElement } from "./slurm.ts";
 
+/** The states of the module doc. */
 export type RunState = "finished" | "running" | "queued" | "failed" | "interrupted" | "not started";
 
+/** One run's state and what it rests on. */
 export interface RunStatus {
   run: SweepRun;
   state: RunState;
@@ -30,6 +32,7 @@ export interface RunStatus {
   record?: RunRecord;
 }
 
+/** Every run's state, in plan order. */
 export interface SweepStatus {
   runs: RunStatus[];
   /** Why SLURM states are unknown (squeue missing or failing), else undefined. */
