@@ -1,6 +1,6 @@
 /**
  * Ant environment throughput: our engine (1 env and 2048 batched envs, one core) versus MuJoCo's WASM build
- * stepping the same model (the project's ant.xml, which MuJoCo compiles to Brax's ant). One env step = 5
+ * stepping the same model (the project's Ant MJCF, envs/locomotion/assets/ant.ts, which MuJoCo compiles to Brax's ant). One env step = 5
  * physics substeps (dt 0.05 s) for both.
  *
  *   deno bench -A bench/locomotion_bench.ts
@@ -10,7 +10,7 @@
  */
 
 import loadMujoco from "mujoco-js";
-import { makeAnt } from "../envs/locomotion/mod.ts";
+import { ANT_XML, makeAnt } from "../envs/locomotion/mod.ts";
 
 const BATCH = 2048;
 const N_FRAMES = 5;
@@ -38,13 +38,13 @@ const batchActs = [randomActions(BATCH * 8, 7), randomActions(BATCH * 8, 8)];
 let batchT = 0;
 const stepBatch = () => batch.step(batchActs[batchT++ & 1]);
 
-// MuJoCo WASM on our ant.xml.
+// MuJoCo WASM on our Ant MJCF (written into its virtual file system).
 // deno-lint-ignore no-explicit-any
 const mj: any = await loadMujoco();
 mj.FS.mkdir("/bench");
 mj.FS.writeFile(
   "/bench/ant.xml",
-  Deno.readTextFileSync(new URL("../envs/locomotion/assets/ant.xml", import.meta.url)),
+  ANT_XML,
 );
 const mjModel = mj.MjModel.loadFromXML("/bench/ant.xml");
 const mjData = new mj.MjData(mjModel);

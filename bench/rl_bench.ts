@@ -2,8 +2,10 @@
  * RL throughput: env steps/s of the environments alone (through the VecEnv adapters, random actions) and
  * of whole PPO iterations (rollout + GAE + update) with the configs/rl_*.yaml settings, per rule.
  *   deno bench -A bench/rl_bench.ts                 (one PPO iteration of halfcheetah, ED and BP)
- *   deno run -A bench/rl_bench.ts [env ...]         (steps/s table by wall clock and by CPU time; envs
- *                                                    default: halfcheetah craftax-classic)
+ *   deno run -A bench/rl_bench.ts [env ...]         (steps/s table by wall clock and per CPU-second,
+ *                                                    scalar vs wasm kernels in the same run, the shipped
+ *                                                    configs and Brax's network sizes; envs default:
+ *                                                    halfcheetah craftax-classic)
  * CPU time is the steadier figure on a shared host (it counts every thread of the CPU backend).
  */
 
@@ -65,25 +67,53 @@ function envOnly(name: RlEnvName, numEnvs: number, seconds: number): { wall: num
   return { wall: steps / ((performance.now() - t0) / 1000), cpu: steps / ((cpuMs() - c0) / 1000) };
 }
 
+/** Env steps per second (wall and per CPU-second) of `iterations` PPO iterations after one warm-up. */
+async function ppoRate(ppo: PpoLearner, iterations = 2): Promise<{ wall: number; cpu: number }> {
+  await ppo.iteration(); // warm-up (first-call compilation, allocation)
+  const t0 = performance.now(), c0 = cpuMs();
+  let steps = 0;
+  for (let i = 0; i < iterations; i++) {
+    await ppo.iteration();
+    steps += ppo.options.numEnvs * ppo.options.unrollLength;
+  }
+  return { wall: steps / ((performance.now() - t0) / 1000), cpu: steps / ((cpuMs() - c0) / 1000) };
+}
+
+/** Brax's network sizes for the locomotion envs: policy 4×32, value 5×256 (swish for BP). */
+const BRAX_SIZES = ["ppo.policy.hidden=[32,32,32,32]", "ppo.value.hidden=[256,256,256,256,256]"];
+
 if (import.meta.main) {
   const envs = (Deno.args.length ? Deno.args : ["halfcheetah", "craftax-classic"]) as RlEnvName[];
-  console.log("| env | what | env steps/s (wall) | env steps/s (CPU time) |\n|---|---|---:|---:|");
+  const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  console.log(`load average before: ${load()}`);
+  console.log(
+    "| env | what | kernels | env steps/s (wall) | env steps/s per CPU-second | × scalar (CPU) |\n" +
+      "|---|---|---|---:|---:|---:|",
+  );
   for (const env of envs) {
     const o = loadRlConfig(CONFIG[env]);
     const e = envOnly(env, o.ppo.numEnvs, 2);
-    console.log(`| ${env} | env only (${o.ppo.numEnvs} envs) | ${e.wall.toFixed(0)} | ${e.cpu.toFixed(0)} |`);
-    for (const algo of ["ed-ppo", "bp-ppo"] as const) {
-      const ppo = ppoFor(env, algo);
-      await ppo.iteration(); // warm-up (first-call compilation, allocation)
-      const t0 = performance.now(), c0 = cpuMs();
-      let steps = 0;
-      for (let i = 0; i < 2; i++) {
-        await ppo.iteration();
-        steps += ppo.options.numEnvs * ppo.options.unrollLength;
+    console.log(
+      `| ${env} | env only (${o.ppo.numEnvs} envs) | — | ${e.wall.toFixed(0)} | ${e.cpu.toFixed(0)} | |`,
+    );
+    const rows: [string, string[]][] = [["ed-ppo", []], ["bp-ppo", []]];
+    if (env === "halfcheetah" || env === "ant") rows.push(["bp-ppo", BRAX_SIZES], ["ed-ppo", BRAX_SIZES]);
+    for (const [algo, extra] of rows) {
+      let scalar = NaN;
+      for (const kernels of ["scalar", "wasm"] as const) {
+        const backend = new CpuBackend({ kernels });
+        const options = loadRlConfig(CONFIG[env], [`algo=${algo}`, ...extra]);
+        const ppo = new PpoLearner(backend, makeVecEnv(env), options.ppo, 0);
+        const r = await ppoRate(ppo);
+        ppo.dispose();
+        if (kernels === "scalar") scalar = r.cpu;
+        const what = `${algo} PPO iteration${extra.length ? " (Brax sizes)" : ""}`;
+        console.log(
+          `| ${env} | ${what} | ${kernels} | ${r.wall.toFixed(0)} | ${r.cpu.toFixed(0)} | ` +
+            `${kernels === "wasm" ? (r.cpu / scalar).toFixed(2) : ""} |`,
+        );
       }
-      const wall = steps / ((performance.now() - t0) / 1000), cpuRate = steps / ((cpuMs() - c0) / 1000);
-      console.log(`| ${env} | ${algo} PPO iteration | ${wall.toFixed(0)} | ${cpuRate.toFixed(0)} |`);
-      ppo.dispose();
     }
   }
+  console.log(`load average after: ${load()}`);
 }

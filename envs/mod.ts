@@ -4,7 +4,7 @@
  * HalfCheetah, Humanoid) and Craftax-Classic.
  *
  * ```ts
- * import { makeVecEnv } from "./envs/mod.ts";
+ * import { makeVecEnv } from "@diffusing-blame/ed";
  * const env = makeVecEnv("halfcheetah", { episodeLength: 200 });
  * const obs = env.reset(0, 16); // 16 environments, seeded from 0
  * const { rewards, dones } = env.step(new Float32Array(16 * 6)); // zero torques
@@ -23,14 +23,30 @@ export { CraftaxClassicVecEnv } from "./craftax/vec_env.ts";
 
 /** The names {@link makeVecEnv} knows. */
 export const ENV_NAMES = ["cartpole", "pendulum", ...LOCOMOTION_ENVS, "craftax-classic"] as const;
+/** An environment name {@link makeVecEnv} accepts. */
 export type EnvName = typeof ENV_NAMES[number];
 
+/** Options of {@link makeVecEnv}. */
 export interface VecEnvOptions {
   /** Locomotion only: episode time limit in steps, 1..1000 (default 1000, Brax's `episode_length`). */
   episodeLength?: number;
 }
 
-/** Builds an environment by name; unknown names and options that do not apply are errors. */
+/**
+ * Builds an environment by name; unknown names and options that do not apply are errors. Every environment
+ * is batched (the `VecEnv` contract): `reset(seed, numEnvs)`, then `step(actions)` with an Int32Array of
+ * action indices (discrete spaces) or a Float32Array [numEnvs · size] in [−1, 1] (continuous spaces);
+ * finished environments reset inside `step`.
+ *
+ * @example
+ * ```ts
+ * import { makeVecEnv } from "@diffusing-blame/ed";
+ * const env = makeVecEnv("cartpole");
+ * env.reset(0, 4); // 4 environments, seeded from 0
+ * const { obs, rewards, dones } = env.step(new Int32Array([0, 1, 0, 1])); // push left, right, ...
+ * console.log(env.obsSize, obs.length, rewards, dones); // 4 16 Float32Array [1, 1, 1, 1] Uint8Array [0, 0, 0, 0]
+ * ```
+ */
 export function makeVecEnv(name: string, options: VecEnvOptions = {}): VecEnv {
   if ((LOCOMOTION_ENVS as readonly string[]).includes(name)) {
     return new LocomotionVecEnv(name as LocomotionEnvName, options);

@@ -1,7 +1,21 @@
 /**
  * The tensor operations, backend-independent. Each function checks shapes, dtypes and liveness at the call
  * and throws an error that names the op and the shapes, so a mistake never surfaces later as a NaN or a
- * WebGPU validation message. Then it dispatches to the tensor's backend.
+ * WebGPU validation message. Then it dispatches to the tensor's backend. Every op returns a new tensor that
+ * the caller disposes (the optimizer steps work in place).
+ *
+ * @example
+ * ```ts
+ * import { createBackend, ops } from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * const x = ops.tensor(backend, [1, 2, 3, 4, 5, 6], [2, 3]);
+ * const w = ops.tensor(backend, [1, 0, 0, 1, 1, 1], [3, 2]);
+ * const y = ops.matmul(x, w, { activation: { kind: "relu" } }); // [2, 2]
+ * const p = ops.softmax(y);
+ * console.log(await y.read(), await ops.argmax(p).read()); // [4, 5, 10, 11], Int32Array [1, 1]
+ * ```
+ *
+ * @module
  */
 import type {
   Activation,
@@ -24,6 +38,13 @@ const fmt = (t: Tensor) => `${t.dtype}[${t.shape.join(",")}]`;
 function fail(op: string, message: string, ...tensors: Tensor[]): never {
   const shapes = tensors.length ? ` (${tensors.map(fmt).join(", ")})` : "";
   throw new Error(`${op}: ${message}${shapes}`);
+}
+
+/** Fails unless every named scalar is a finite number (a NaN learning rate would silently ruin a run). */
+function finite(op: string, values: Record<string, number | undefined>): void {
+  for (const [name, v] of Object.entries(values)) {
+    if (v !== undefined && !Number.isFinite(v)) fail(op, `${name} must be a finite number, got ${v}`);
+  }
 }
 
 function live(op: string, ...tensors: (Tensor | undefined | null)[]): void {
@@ -85,11 +106,13 @@ export function tensor(
   return wrap(backend, backend.upload(array), shape, kind);
 }
 
+/** A zero-filled tensor. */
 export function zeros(backend: Backend, shape: readonly number[], dtype: DType = "f32"): Tensor {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`zeros: invalid shape [${shape}]`);
   return wrap(backend, backend.alloc(shape.reduce((a, b) => a * b, 1), dtype), shape, dtype);
 }
 
+/** A tensor with every element equal to `value` (f32). */
 export function full(backend: Backend, shape: readonly number[], value: number): Tensor {
   const z = zeros(backend, shape);
   const out = affine(z, 0, value);
@@ -107,6 +130,7 @@ export function write(dst: Tensor, data: Float32Array | Int32Array): void {
   dst.backend.write(dst.storage, data);
 }
 
+/** A copy of `x` in fresh storage. */
 export function clone(x: Tensor): Tensor {
   live("clone", x);
   return wrap(x.backend, x.backend.copy(x.storage, x.dtype), x.shape, x.dtype);
@@ -135,11 +159,17 @@ export function random(
 
 // ---------------------------------------------------------------- dense algebra
 
+/** Options of {@link matmul}. */
 export interface MatmulArgs {
+  /** Use Aᵀ: A is stored [k, m] (default false). */
   transA?: boolean;
+  /** Use Bᵀ: B is stored [n, k] (default false). */
   transB?: boolean;
+  /** Multiplies the product before the bias (default 1). */
   scale?: number;
+  /** Row vector [n] added to every row. */
   bias?: Tensor;
+  /** Fused nonlinearity applied last (default identity). */
   activation?: Activation;
 }
 
@@ -170,6 +200,7 @@ export function matmul(a: Tensor, b: Tensor, args: MatmulArgs = {}): Tensor {
   return wrap(a.backend, storage, [m, n]);
 }
 
+/** Transpose of a 2-D tensor. */
 export function transpose(x: Tensor): Tensor {
   live("transpose", x);
   need("transpose", x, 2, null, "x");
@@ -178,6 +209,7 @@ export function transpose(x: Tensor): Tensor {
 
 // ---------------------------------------------------------------- elementwise
 
+/** Elementwise `op(x)` of an f32 tensor. */
 export function unary(op: UnaryOp, x: Tensor): Tensor {
   live(op, x);
   need(op, x, null, "f32", "x");
@@ -194,6 +226,7 @@ export function affine(x: Tensor, scale: number, shift = 0): Tensor {
   return wrap(x.backend, x.backend.affine(x, scale, shift), x.shape);
 }
 
+/** y = s · x. */
 export const scale = (x: Tensor, s: number): Tensor => affine(x, s, 0);
 
 /** numpy broadcasting of two shapes; throws naming the op on mismatch. */
@@ -210,6 +243,7 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
   return out;
 }
 
+/** Elementwise `op(a, b)` of f32 tensors with numpy broadcasting (rank ≤ 4). */
 export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   live(op, a, b);
   need(op, a, null, "f32", "a");
@@ -219,9 +253,13 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return wrap(a.backend, a.backend.binary(op, a, b, outShape), outShape);
 }
 
+/** a + b, broadcast. */
 export const add = (a: Tensor, b: Tensor): Tensor => binary("add", a, b);
+/** a − b, broadcast. */
 export const sub = (a: Tensor, b: Tensor): Tensor => binary("sub", a, b);
+/** a ⊙ b, broadcast. */
 export const mul = (a: Tensor, b: Tensor): Tensor => binary("mul", a, b);
+/** a / b, broadcast. */
 export const div = (a: Tensor, b: Tensor): Tensor => binary("div", a, b);
 
 /** Clamps to [lo, hi]; `clampMin(x, 1e-4)` is the Dale floor. */
@@ -232,8 +270,10 @@ export function clamp(x: Tensor, lo: number, hi: number): Tensor {
   return wrap(x.backend, x.backend.clamp(x, lo, hi), x.shape);
 }
 
+/** max(x, floor) elementwise (the Dale floor). */
 export const clampMin = (x: Tensor, floor: number): Tensor => clamp(x, floor, Infinity);
 
+/** φ(x) elementwise. */
 export function activation(act: Activation, x: Tensor): Tensor {
   live("activation", x);
   need("activation", x, null, "f32", "x");
@@ -259,14 +299,20 @@ export function reduce(op: ReduceOp, x: Tensor, axis: 0 | 1 | null): Tensor {
   live(op, x);
   need(op, x, null, "f32", "x");
   if (x.size === 0) fail(op, "cannot reduce an empty tensor", x);
+  if (axis !== null && axis !== 0 && axis !== 1) {
+    fail(op, `axis ${axis} is out of range for a rank-${x.rank} tensor (use 0, 1 or null)`, x);
+  }
   const [rows, cols] = axis === null ? [1, x.size] : asView2d(op, x);
   const ax = axis ?? 1;
   const outShape = ax === 0 ? [cols] : [rows];
   return wrap(x.backend, x.backend.reduce(op, x, rows, cols, ax), outShape, op === "argmax" ? "i32" : "f32");
 }
 
+/** Sum along `axis` (null: all elements). */
 export const sum = (x: Tensor, axis: 0 | 1 | null = null): Tensor => reduce("sum", x, axis);
+/** Mean along `axis` (null: all elements). */
 export const mean = (x: Tensor, axis: 0 | 1 | null = null): Tensor => reduce("mean", x, axis);
+/** Index of the maximum along `axis` (default 1: per row), as i32. */
 export const argmax = (x: Tensor, axis: 0 | 1 = 1): Tensor => reduce("argmax", x, axis);
 
 /** Row-wise softmax (or log-softmax) of a 2-D tensor. */
@@ -277,6 +323,7 @@ export function softmax(x: Tensor, log = false): Tensor {
   return wrap(x.backend, x.backend.softmax(x, x.shape[0], x.shape[1], log), x.shape);
 }
 
+/** Row-wise log-softmax of a 2-D tensor. */
 export const logSoftmax = (x: Tensor): Tensor => softmax(x, true);
 
 // ---------------------------------------------------------------- normalisation
@@ -300,7 +347,9 @@ function rowParts(op: string, parts: Tensor[], role: string): [number, number] {
 
 /** The normalised parts (shapes kept) and the per-row rms [rows]. */
 export interface RmsNormResult {
+  /** The normalised parts, each shaped like its input. */
   y: Tensor[];
+  /** Per-row root mean square [rows]. */
   rms: Tensor;
 }
 
@@ -366,6 +415,7 @@ export function checkIndices(op: string, indices: Int32Array, bound: number): vo
   }
 }
 
+/** [n, classes] f32 rows with a 1 at each i32 label of a 1-D tensor. */
 export function oneHot(labels: Tensor, classes: number): Tensor {
   live("oneHot", labels);
   need("oneHot", labels, 1, "i32", "labels");
@@ -390,10 +440,15 @@ function checkGeometry(op: string, g: Conv2dGeometry): void {
   if (!Number.isInteger(g.padding) || g.padding < 0) fail(op, `padding must be >= 0, got ${g.padding}`);
 }
 
+/** Options of {@link conv2d}. */
 export interface Conv2dArgs {
+  /** Step between kernel positions (default 1). */
   stride?: number;
+  /** Zeros added on every side (default 0). */
   padding?: number;
+  /** Per output channel [cout]. */
   bias?: Tensor;
+  /** Fused nonlinearity applied last (default identity). */
   activation?: Activation;
 }
 
@@ -474,13 +529,14 @@ export function sgdStep(
   grad: Tensor,
   velocity: Tensor | null,
   o: Partial<SgdOptions> & { lr: number },
-) {
+): void {
   const op = "sgdStep";
   live(op, param, grad, velocity);
   checkSameShape(op, param, grad, "grad");
   if (velocity) checkSameShape(op, param, velocity, "velocity");
   const momentum = o.momentum ?? 0;
   if (momentum !== 0 && !velocity) fail(op, "momentum needs a velocity tensor", param);
+  finite(op, { lr: o.lr, momentum, weightDecay: o.weightDecay, floor: o.floor ?? undefined });
   param.backend.sgdStep(param, grad, velocity, {
     lr: o.lr,
     momentum,
@@ -496,11 +552,19 @@ export function adamStep(
   m: Tensor,
   v: Tensor,
   o: Partial<AdamOptions> & { lr: number; step: number },
-) {
+): void {
   const op = "adamStep";
   live(op, param, grad, m, v);
   for (const [t, role] of [[grad, "grad"], [m, "m"], [v, "v"]] as const) checkSameShape(op, param, t, role);
   if (!Number.isInteger(o.step) || o.step < 1) fail(op, `step must be an integer >= 1, got ${o.step}`);
+  finite(op, {
+    lr: o.lr,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    eps: o.eps,
+    weightDecay: o.weightDecay,
+    floor: o.floor ?? undefined,
+  });
   param.backend.adamStep(param, grad, m, v, {
     lr: o.lr,
     beta1: o.beta1 ?? 0.9,

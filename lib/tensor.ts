@@ -2,12 +2,18 @@
  * A thin tensor handle: shape, dtype and a backend storage. Storage is reference counted so `reshape` is
  * free; memory is released explicitly with `dispose()` (or `using`), never by the garbage collector, because
  * GPU buffers are scarce and JavaScript has no destructors.
+ *
+ * @module
  */
 import type { Backend, DType, Storage } from "./backend/backend.ts";
 
-class SharedStorage {
+/** Reference-counted storage shared by a tensor and its reshapes (a Storage, so reshape can pass it on). */
+class SharedStorage implements Storage {
   refs = 1;
   constructor(readonly backend: Backend, readonly storage: Storage) {}
+  get size(): number {
+    return this.storage.size;
+  }
   release(): void {
     if (--this.refs === 0) this.backend.release(this.storage);
   }
@@ -15,15 +21,38 @@ class SharedStorage {
 
 let nextId = 1;
 
+/**
+ * A tensor handle: shape, dtype and a reference to backend storage. Make tensors with `ops.tensor`,
+ * `ops.zeros` and the other `ops` functions; dispose them (or use `using`) when done, because device memory is
+ * not garbage collected.
+ *
+ * @example
+ * ```ts
+ * import { createBackend, ops } from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * using x = ops.tensor(backend, new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+ * using row = x.reshape([1, 6]); // shares x's storage
+ * console.log(x.toString(), await row.read()); // Tensor(f32[2, 3] on cpu) Float32Array(6) [1, ..., 6]
+ * ```
+ */
 export class Tensor {
-  readonly id = nextId++;
+  /** Process-unique id (for error messages and debugging). */
+  readonly id: number = nextId++;
+  /** Number of elements (the product of the shape). */
   readonly size: number;
   #shared: SharedStorage | null;
 
+  /**
+   * Wraps backend storage (low level: prefer the `ops` constructors). The storage must hold exactly the
+   * shape's number of elements; the tensor takes ownership of it.
+   */
   constructor(
+    /** The backend the storage lives on. */
     readonly backend: Backend,
-    storage: Storage | SharedStorage,
+    storage: Storage,
+    /** Dimensions, outermost first (row-major). */
     readonly shape: readonly number[],
+    /** Element type. */
     readonly dtype: DType = "f32",
   ) {
     this.size = shape.reduce((a, b) => a * b, 1);
@@ -41,10 +70,12 @@ export class Tensor {
     return this.#shared.storage;
   }
 
+  /** True once `dispose()` has been called. */
   get disposed(): boolean {
     return this.#shared === null;
   }
 
+  /** Number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
@@ -69,16 +100,19 @@ export class Tensor {
     return await this.read() as Float32Array;
   }
 
+  /** Drops this handle's reference; the storage is freed when no handle (reshapes included) holds it. */
   dispose(): void {
     if (!this.#shared) return;
     this.#shared.release();
     this.#shared = null;
   }
 
+  /** `using x = ...` disposes `x` at the end of the block. */
   [Symbol.dispose](): void {
     this.dispose();
   }
 
+  /** `Tensor(f32[2, 3] on cpu)`. */
   toString(): string {
     return `Tensor(${this.dtype}[${this.shape.join(", ")}] on ${this.backend.name})`;
   }
@@ -95,10 +129,20 @@ export async function readAll(tensors: Tensor[]): Promise<(Float32Array | Int32A
 }
 
 /**
- * Collects the temporaries of one computation and disposes them together at the end of the block:
+ * Collects the temporaries of one computation and disposes them together at the end of the block.
  *
- *     using s = new Scope();
- *     const z = s.t(ops.mul(s.t(ops.sub(u, loc)), invScale));
+ * @example
+ * ```ts
+ * import { createBackend, ops, Scope } from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * const u = ops.tensor(backend, new Float32Array([1, 2]), [1, 2]);
+ * let z;
+ * {
+ *   using s = new Scope();
+ *   z = ops.scale(s.t(ops.sub(u, s.t(ops.full(backend, [1, 2], 1)))), 2); // the temporaries go, z stays
+ * }
+ * console.log(await z.read()); // Float32Array [0, 2]
+ * ```
  */
 export class Scope {
   readonly #tensors: Tensor[] = [];
@@ -107,6 +151,7 @@ export class Scope {
     this.#tensors.push(x);
     return x;
   }
+  /** Disposes every registered tensor. */
   [Symbol.dispose](): void {
     this.#tensors.forEach((x) => x.dispose());
     this.#tensors.length = 0;

@@ -1,12 +1,15 @@
 /**
  * Test helpers that drive MuJoCo's official WASM build (npm mujoco-js) as the reference engine for the
- * locomotion physics. Both engines load the project's own MJCF files (envs/locomotion/assets); that these
+ * locomotion physics. Both engines load the project's own MJCF models (envs/locomotion/assets); that these
  * files describe Brax's models is checked against numbers stored in tests/fixtures/locomotion.
  */
 
 import loadMujoco from "mujoco-js";
 import { loadMjcf } from "../envs/locomotion/physics/mjcf.ts";
 import type { Model } from "../envs/locomotion/physics/model.ts";
+import { ANT_XML } from "../envs/locomotion/assets/ant.ts";
+import { HALF_CHEETAH_XML } from "../envs/locomotion/assets/half_cheetah.ts";
+import { HUMANOID_XML } from "../envs/locomotion/assets/humanoid.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Mj = any;
@@ -28,8 +31,6 @@ export function mujoco(): Promise<Mj> {
 export const MODELS = ["ant", "half_cheetah", "humanoid"] as const;
 export type ModelName = typeof MODELS[number];
 
-const ownDir = new URL("../envs/locomotion/assets/", import.meta.url);
-
 /** Compiles MJCF text in MuJoCo (through its virtual file system, as `fileName`): returns the module,
  * mjModel and a fresh mjData. */
 export async function compileInMujoco(xml: string, fileName: string): Promise<{ mj: Mj; m: Mj; d: Mj }> {
@@ -41,9 +42,15 @@ export async function compileInMujoco(xml: string, fileName: string): Promise<{ 
   return { mj, m, d };
 }
 
-/** The project's MJCF text for `name`. */
+const OWN_XML: Record<ModelName, string> = {
+  ant: ANT_XML,
+  half_cheetah: HALF_CHEETAH_XML,
+  humanoid: HUMANOID_XML,
+};
+
+/** The project's MJCF text for `name` (envs/locomotion/assets). */
 export function ownXml(name: ModelName): string {
-  return Deno.readTextFileSync(new URL(`${name}.xml`, ownDir));
+  return OWN_XML[name];
 }
 
 /** Loads our own XML for `name` into MuJoCo. */

@@ -84,7 +84,11 @@ Deno.test("divergence names the epoch and step; earlier epochs stay intact", asy
     (e: Error) => e instanceof TrainingDivergedError && /NaN or Inf at epoch 1, step \d+/.test(e.message),
   );
   const files = [...Deno.readDirSync(join(dir, "t"))].map((f) => f.name).sort();
-  assert.deepEqual(files, [".diffusing-blame-run", "config.yaml"]);
+  assert.deepEqual(files, [".diffusing-blame-run", "config.yaml", "provenance.json"]);
+  const [started] = JSON.parse(await Deno.readTextFile(join(dir, "t", "provenance.json")));
+  assert.equal(started.deno, Deno.version.deno);
+  assert.equal(started.device, backend.deviceName);
+  assert.match(started.commit, /^([0-9a-f]{40}|unknown)$/);
 });
 
 Deno.test("an existing run folder is not overwritten without --resume", async () => {

@@ -1,6 +1,7 @@
 /**
  * Reductions and indexing on the webgpu backend: every reduce op along both axes (argmax ties go to the
- * first index), row-wise softmax and log-softmax on large logits, gather of rows and columns, oneHot.
+ * first index), row-wise softmax and log-softmax on large logits, gather of rows and columns, oneHot, and
+ * their out-of-range indices reported at the next read.
  *
  * Tolerances: 1e-5 abs + 1e-5 rel; indexing exact.
  */
@@ -99,6 +100,20 @@ test("gather rows and columns (f32 and i32), oneHot", async (b) => {
     oh,
     Float32Array.from({ length: 70 }, (_, i) => (labels[Math.floor(i / 10)] === i % 10 ? 1 : 0)),
   );
+});
+
+test("gather and oneHot fail at the next read on an out-of-range index, naming the op; then recover", async (b) => {
+  const X = ops.tensor(b, rand(3 * 4), [3, 4]);
+  const bad = ops.tensor(b, Int32Array.from([0, 7, 1]), [3]);
+  const rows = ops.gather(X, bad, 0);
+  await assert.rejects(rows.read(), /gather: index 7 at position 1 is out of range \[0, 3\)/);
+  const cols = ops.gather(X, ops.tensor(b, Int32Array.from([2, -1]), [2]), 1);
+  await assert.rejects(cols.read(), /gather: index -1 at position 1 is out of range \[0, 4\)/);
+  const oh = ops.oneHot(ops.tensor(b, Int32Array.from([1, 12]), [2]), 10);
+  await assert.rejects(oh.read(), /oneHot: index 12 at position 1 is out of range \[0, 10\)/);
+  // The record is cleared after it is reported: good indices read normally again.
+  const good = await ops.gather(X, ops.tensor(b, Int32Array.from([2]), [1]), 0).readF32();
+  assert.equal(good.length, 4);
 });
 
 // Last in the file: release the device before the process tears the adapter down.

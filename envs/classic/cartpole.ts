@@ -5,8 +5,15 @@
  * right (1) with a force of 10 N. Observation [x, ẋ, θ, θ̇].
  */
 import { Rng } from "../../lib/random.ts";
-import type { ActionSpace, VecEnv, VecEnvStep } from "../../lib/rl/vec_env.ts";
+import {
+  type ActionSpace,
+  checkActions,
+  checkReset,
+  type VecEnv,
+  type VecEnvStep,
+} from "../../lib/rl/vec_env.ts";
 
+/** gym's CartPole-v1 constants (SI units; `thetaThreshold` in radians). */
 export const CARTPOLE = {
   gravity: 9.8,
   massCart: 1.0,
@@ -20,11 +27,29 @@ export const CARTPOLE = {
   maxEpisodeSteps: 500,
 } as const;
 
+/**
+ * Batched CartPole-v1.
+ *
+ * @example
+ * ```ts
+ * import { CartPole } from "@diffusing-blame/ed";
+ * const env = new CartPole();
+ * env.reset(0, 2);
+ * let total = 0;
+ * for (let t = 0; t < 20; t++) total += env.step(new Int32Array([t % 2, t % 2])).rewards[0];
+ * console.log(total); // 20: alternating pushes keep the pole up
+ * ```
+ */
 export class CartPole implements VecEnv {
+  /** `cartpole`. */
   readonly name = "cartpole";
+  /** [x, ẋ, θ, θ̇]. */
   readonly obsSize = 4;
+  /** Push left (0) or right (1). */
   readonly actionSpace: ActionSpace = { kind: "discrete", n: 2 };
+  /** Time limit (default 500). */
   readonly maxEpisodeSteps: number;
+  /** Environments since the last reset (0 before). */
   numEnvs = 0;
   #x = new Float64Array(0);
   #xDot = new Float64Array(0);
@@ -34,11 +59,14 @@ export class CartPole implements VecEnv {
   #rng = new Rng(0);
   #out!: VecEnvStep & { truncations: Uint8Array };
 
+  /** `maxEpisodeSteps` overrides the time limit of 500 steps. */
   constructor(options: { maxEpisodeSteps?: number } = {}) {
     this.maxEpisodeSteps = options.maxEpisodeSteps ?? CARTPOLE.maxEpisodeSteps;
   }
 
+  /** Samples `numEnvs` initial states from `seed`; returns the observations [numEnvs · 4]. */
   reset(seed: number, numEnvs: number): Float32Array {
+    checkReset(this.name, seed, numEnvs);
     this.numEnvs = numEnvs;
     this.#rng = new Rng(seed);
     this.#x = new Float64Array(numEnvs);
@@ -73,10 +101,9 @@ export class CartPole implements VecEnv {
     }
   }
 
+  /** One step of every environment (one action index each); finished ones reset. */
   step(actions: Int32Array | Float32Array): VecEnvStep {
-    if (actions.length !== this.numEnvs) {
-      throw new Error(`CartPole.step: ${actions.length} actions for ${this.numEnvs} environments`);
-    }
+    checkActions(this, actions);
     const c = CARTPOLE, total = c.massCart + c.massPole, poleMassLength = c.massPole * c.length;
     const { rewards, dones, truncations } = this.#out;
     for (let i = 0; i < this.numEnvs; i++) {

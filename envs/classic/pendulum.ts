@@ -5,8 +5,15 @@
  * the step. Observation [cos θ, sin θ, θ̇].
  */
 import { Rng } from "../../lib/random.ts";
-import type { ActionSpace, VecEnv, VecEnvStep } from "../../lib/rl/vec_env.ts";
+import {
+  type ActionSpace,
+  checkActions,
+  checkReset,
+  type VecEnv,
+  type VecEnvStep,
+} from "../../lib/rl/vec_env.ts";
 
+/** gym's Pendulum-v1 constants (SI units). */
 export const PENDULUM = {
   gravity: 10.0,
   mass: 1.0,
@@ -22,11 +29,28 @@ export function angleNormalize(x: number): number {
   return ((((x + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI;
 }
 
+/**
+ * Batched Pendulum-v1.
+ *
+ * @example
+ * ```ts
+ * import { Pendulum } from "@diffusing-blame/ed";
+ * const env = new Pendulum();
+ * const obs = env.reset(0, 3); // [cos θ, sin θ, θ̇] × 3
+ * const { rewards } = env.step(new Float32Array([1, 0, -1])); // torques 2, 0, −2
+ * console.log(obs.length, rewards); // 9, three rewards ≤ 0
+ * ```
+ */
 export class Pendulum implements VecEnv {
+  /** `pendulum`. */
   readonly name = "pendulum";
+  /** [cos θ, sin θ, θ̇]. */
   readonly obsSize = 3;
+  /** One torque in [−1, 1] (scaled to [−2, 2]). */
   readonly actionSpace: ActionSpace = { kind: "continuous", size: 1 };
+  /** Time limit (default 200). */
   readonly maxEpisodeSteps: number;
+  /** Environments since the last reset (0 before). */
   numEnvs = 0;
   #theta = new Float64Array(0);
   #thetaDot = new Float64Array(0);
@@ -34,11 +58,14 @@ export class Pendulum implements VecEnv {
   #rng = new Rng(0);
   #out!: VecEnvStep & { truncations: Uint8Array };
 
+  /** `maxEpisodeSteps` overrides the time limit of 200 steps. */
   constructor(options: { maxEpisodeSteps?: number } = {}) {
     this.maxEpisodeSteps = options.maxEpisodeSteps ?? PENDULUM.maxEpisodeSteps;
   }
 
+  /** Samples `numEnvs` initial states from `seed`; returns the observations [numEnvs · 3]. */
   reset(seed: number, numEnvs: number): Float32Array {
+    checkReset(this.name, seed, numEnvs);
     this.numEnvs = numEnvs;
     this.#rng = new Rng(seed);
     this.#theta = new Float64Array(numEnvs);
@@ -70,10 +97,9 @@ export class Pendulum implements VecEnv {
     }
   }
 
+  /** One step of every environment (one action in [−1, 1] each); episodes end only at the time limit. */
   step(actions: Int32Array | Float32Array): VecEnvStep {
-    if (actions.length !== this.numEnvs) {
-      throw new Error(`Pendulum.step: ${actions.length} actions for ${this.numEnvs} environments`);
-    }
+    checkActions(this, actions);
     const c = PENDULUM;
     const { rewards, dones, truncations } = this.#out;
     for (let i = 0; i < this.numEnvs; i++) {

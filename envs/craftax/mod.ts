@@ -24,6 +24,7 @@ export {
   type RenderOptions as CraftaxRenderOptions,
 } from "./render.ts";
 export * as jaxRandom from "./jax_random.ts";
+export type { Key as JaxKey } from "./jax_random.ts";
 // Full Craftax: batched env (9 floors, 43 actions, 67 achievements, 8268-float observation).
 export { CraftaxFull, type FullStepResult as CraftaxFullStepResult } from "./full/env.ts";
 export {

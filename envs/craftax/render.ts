@@ -44,9 +44,11 @@ const BLOCK_STYLE: ReadonlyArray<readonly [string, number]> = [
 const MOB_GLYPH = ["Zo", "Co", "Sk", "->"];
 const PLAYER_GLYPH = ["@@", "<@", "@>", "^@", "@v"]; // by facing direction (1..4)
 
+/** Options of {@link renderClassic}. */
 export interface RenderOptions {
-  /** View rows and columns (odd numbers; default 9 x 11). */
+  /** View rows (odd; default 9). */
   rows?: number;
+  /** View columns (odd; default 11). */
   cols?: number;
   /** Use ANSI colours (default true). */
   color?: boolean;

@@ -11,21 +11,32 @@
  *
  * @module
  */
-import { type ActionSpace, typeName, type VecEnv, type VecEnvStep } from "../../lib/rl/vec_env.ts";
+import {
+  type ActionSpace,
+  checkActions,
+  checkReset,
+  type VecEnv,
+  type VecEnvStep,
+} from "../../lib/rl/vec_env.ts";
 import { CraftaxClassic } from "./classic/env.ts";
 
 /** Craftax-Classic behind the {@link VecEnv} contract. */
 export class CraftaxClassicVecEnv implements VecEnv {
+  /** `craftax-classic`. */
   readonly name = "craftax-classic";
+  /** 1345. */
   readonly obsSize: number = CraftaxClassic.OBS_SIZE;
+  /** 17 discrete actions. */
   readonly actionSpace: ActionSpace = { kind: "discrete", n: CraftaxClassic.NUM_ACTIONS };
   /** Craftax-Classic's own limit (`max_timesteps`). */
   readonly maxEpisodeSteps: number = 10_000;
+  /** The wrapped batched environment. */
   readonly env: CraftaxClassic = new CraftaxClassic();
   #steps = new Int32Array(0);
   #truncations = new Uint8Array(0);
   #finished: Uint8Array = new Uint8Array(0);
 
+  /** Environments since the last reset (0 before). */
   get numEnvs(): number {
     return this.env.numEnvs;
   }
@@ -40,9 +51,7 @@ export class CraftaxClassicVecEnv implements VecEnv {
    * (the raw env maps env i to `PRNGKey(seed + i)`, which would make seeds 0 and 1 share all but one).
    */
   reset(seed: number, numEnvs: number): Float32Array {
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new RangeError(`${this.name}: seed must be a non-negative integer, got ${seed}`);
-    }
+    checkReset(this.name, seed, numEnvs);
     const obs = this.env.reset(seed * numEnvs, numEnvs);
     this.#steps = new Int32Array(numEnvs);
     this.#truncations = new Uint8Array(numEnvs);
@@ -50,13 +59,9 @@ export class CraftaxClassicVecEnv implements VecEnv {
     return obs;
   }
 
+  /** One step of every environment (an Int32Array of action indices in [0, 17)); finished ones reset. */
   step(actions: Int32Array | Float32Array): VecEnvStep {
-    if (this.env.numEnvs === 0) throw new Error(`${this.name}: call reset(seed, numEnvs) before step()`);
-    if (!(actions instanceof Int32Array)) {
-      throw new TypeError(
-        `${this.name}: discrete actions must be an Int32Array, got ${typeName(actions)}`,
-      );
-    }
+    checkActions(this, actions);
     const r = this.env.step(actions); // checks the length and that every action is in [0, 17)
     const n = this.env.numEnvs, steps = this.#steps, truncations = this.#truncations;
     for (let i = 0; i < n; i++) {

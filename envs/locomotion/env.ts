@@ -12,22 +12,29 @@ import { ResetRng } from "./rng.ts";
 
 /** Per-environment description (obs layout, reward, termination, reset noise). */
 export interface LocomotionSpec {
+  /** Environment name (`ant`, `half_cheetah`, `humanoid`). */
   name: string;
-  /** File name under envs/locomotion/assets. */
-  asset: string;
+  /** The model as MJCF text (envs/locomotion/assets exports the three models' text). */
+  mjcf: string;
+  /** Physics substeps per env step (Brax's `n_frames`). */
   nFrames: number;
+  /** Observation length per environment. */
   obsSize: number;
   /** First q index in the observation (Brax excludes the root x, or x and y). */
   obsQStart: number;
   /** Initial q (defaults to the model's qpos0). */
   initQ?: (m: Model) => Float64Array;
+  /** Scale of the reset noise on q (uniform ±resetNoise) and qd (see `qdNoise`). */
   resetNoise: number;
   /** Velocity noise: `scale * N(0,1)` ("normal") or `U(-scale, scale)` ("uniform"). */
   qdNoise: "normal" | "uniform";
+  /** Weight of the forward-velocity reward. */
   forwardWeight: number;
   /** Forward progress of the torso link origin or of the whole-body COM. */
   forward: "torso" | "com";
+  /** Weight of the control cost |a|². */
   ctrlCostWeight: number;
+  /** Reward per step while healthy (0: none). */
   healthyReward: number;
   /** Terminate when the torso z leaves this range (none: never terminate). */
   healthyZ?: [number, number];
@@ -43,43 +50,74 @@ export interface LocomotionSpec {
   ) => void;
 }
 
+/** What {@link LocomotionEnv.step} returns (the env's own arrays, overwritten by the next step). */
 export interface StepResult {
+  /** Next observations [numEnvs · obsSize] (first observation of the new episode where done). */
   obs: Float32Array;
+  /** Reward of the step per environment. */
   rewards: Float32Array;
+  /** 1 where the episode ended on this step (termination or time limit). */
   dones: Float32Array;
+  /** 1 where it ended by the time limit only. */
   truncations: Float32Array;
 }
 
+/** Brax's default episode length in env steps. */
 export const EPISODE_LENGTH = 1000;
 
-function readAsset(file: string): string {
-  return Deno.readTextFileSync(new URL(`./assets/${file}`, import.meta.url));
-}
-
+/** Options of {@link LocomotionEnv} and the `make*` functions. */
 export interface LocomotionOptions {
   /** Episode time limit in steps (default {@link EPISODE_LENGTH}); shorter limits suit tests and quick runs. */
   episodeLength?: number;
-  /** A model to use instead of the spec's asset (tests). */
+  /** A model to use instead of the spec's MJCF (tests). */
   model?: Model;
 }
 
+/**
+ * A batch of environments of one locomotion model, with Brax's episode and auto-reset wrappers. Make one
+ * with {@link makeAnt}, {@link makeHalfCheetah} or {@link makeHumanoid}; RL code uses the `VecEnv` wrapper
+ * {@link LocomotionVecEnv} (or `makeVecEnv("ant")`).
+ *
+ * @example
+ * ```ts
+ * import { makeHalfCheetah } from "@diffusing-blame/ed";
+ * const env = makeHalfCheetah({ episodeLength: 100 });
+ * env.reset(0, 8); // 8 environments from seed 0
+ * const actions = new Float32Array(8 * env.actionSize).fill(0.5); // in [−1, 1]
+ * const { obs, rewards, dones } = env.step(actions);
+ * console.log(env.obsSize, obs.length, rewards[0], dones[0]); // 17 136 ... 0
+ * ```
+ */
 export class LocomotionEnv {
+  /** The compiled model. */
   readonly model: Model;
+  /** The physics stepping it. */
   readonly pipeline: Pipeline;
+  /** Observation length per environment. */
   readonly obsSize: number;
+  /** Action length per environment (= actuators). */
   readonly actionSize: number;
   /** Seconds per env step (timestep * nFrames). */
   readonly dt: number;
+  /** Environments since the last reset (0 before). */
   numEnvs = 0;
+  /** Positions [numEnvs · nq]. */
   q: Float64Array = new Float64Array(0);
+  /** Velocities [numEnvs · nv]. */
   qd: Float64Array = new Float64Array(0);
   /** First sampled state per env (auto-reset target). */
   q0: Float64Array = new Float64Array(0);
+  /** First sampled velocities per env (auto-reset target). */
   qd0: Float64Array = new Float64Array(0);
+  /** Current observations [numEnvs · obsSize]. */
   obs: Float32Array = new Float32Array(0);
+  /** First observations per env (auto-reset target). */
   obs0: Float32Array = new Float32Array(0);
+  /** Rewards of the last step. */
   rewards: Float32Array = new Float32Array(0);
+  /** Episode ends of the last step. */
   dones: Float32Array = new Float32Array(0);
+  /** Time-limit ends of the last step. */
   truncations: Float32Array = new Float32Array(0);
   /** Steps taken in the current episode per env. */
   steps: Int32Array = new Int32Array(0);
@@ -98,13 +136,18 @@ export class LocomotionEnv {
   /** Steps after which an episode ends by truncation (Brax's `episode_length`). */
   readonly episodeLength: number;
 
-  constructor(readonly spec: LocomotionSpec, options: LocomotionOptions = {}) {
+  /** Compiles the spec's model (or uses `options.model`); call {@link reset} before stepping. */
+  constructor(
+    /** What the environment observes and rewards. */
+    readonly spec: LocomotionSpec,
+    options: LocomotionOptions = {},
+  ) {
     const limit = options.episodeLength ?? EPISODE_LENGTH;
     if (!Number.isInteger(limit) || limit < 1) {
       throw new RangeError(`${spec.name}: episodeLength must be a positive integer, got ${limit}`);
     }
     this.episodeLength = limit;
-    this.model = options.model ?? loadMjcf(readAsset(spec.asset));
+    this.model = options.model ?? loadMjcf(spec.mjcf);
     this.pipeline = new Pipeline(this.model);
     this.obsSize = spec.obsSize;
     this.actionSize = this.model.nu;

@@ -4,6 +4,7 @@
  * reward `1.25 vx_com + 5 - 0.1 |a_scaled|^2`, terminate when torso z leaves [1.0, 2.0], dt = 0.003 * 5.
  */
 
+import { HUMANOID_XML } from "./assets/humanoid.ts";
 import { LocomotionEnv, type LocomotionOptions, type LocomotionSpec } from "./env.ts";
 
 /**
@@ -62,9 +63,10 @@ function humanoidExtraObs(
   }
 }
 
+/** The Humanoid's observation, reward and termination (Brax v2), and its MJCF. */
 export const HUMANOID_SPEC: LocomotionSpec = {
   name: "humanoid",
-  asset: "humanoid.xml",
+  mjcf: HUMANOID_XML,
   nFrames: 5,
   obsSize: 244,
   obsQStart: 2,
@@ -79,7 +81,18 @@ export const HUMANOID_SPEC: LocomotionSpec = {
   extraObs: humanoidExtraObs,
 };
 
-/** Creates a batched Humanoid environment (call reset(seed, numEnvs) next). */
+/**
+ * Creates a batched Humanoid environment (call reset(seed, numEnvs) next).
+ *
+ * @example
+ * ```ts
+ * import { makeHumanoid } from "@diffusing-blame/ed";
+ * const env = makeHumanoid();
+ * env.reset(0, 2);
+ * const { obs, rewards } = env.step(new Float32Array(2 * env.actionSize)); // 17 zero actions each
+ * console.log(env.obsSize, obs.length, rewards); // 244 488 ...
+ * ```
+ */
 export function makeHumanoid(options: LocomotionOptions = {}): LocomotionEnv {
   return new LocomotionEnv(HUMANOID_SPEC, options);
 }

@@ -16,6 +16,9 @@ export {
   type LocomotionSpec,
   type StepResult,
 } from "./env.ts";
+export { ANT_XML } from "./assets/ant.ts";
+export { HALF_CHEETAH_XML } from "./assets/half_cheetah.ts";
+export { HUMANOID_XML } from "./assets/humanoid.ts";
 export { ANT_SPEC, makeAnt } from "./ant.ts";
 export { HALF_CHEETAH_SPEC, makeHalfCheetah } from "./half_cheetah.ts";
 export { HUMANOID_SPEC, makeHumanoid } from "./humanoid.ts";

@@ -5,24 +5,41 @@
  *
  * Kernels are synchronous from the caller's point of view: cpu computes at once, webgpu records a dispatch
  * into the current command encoder. Only `read` is asynchronous; that is the one GPU->CPU sync point.
+ *
+ * @module
  */
 import type { Tensor } from "../tensor.ts";
 
+/** Element type of a tensor: 32-bit float or 32-bit signed integer. */
 export type DType = "f32" | "i32";
+/** The typed array that holds a tensor of dtype `D` on the host. */
 export type TypedArrayFor<D extends DType> = D extends "f32" ? Float32Array : Int32Array;
 
 /** Pointwise nonlinearities. `sigmoid` is width-scaled: φ(z) = 1 / (1 + exp(−2z/u0)), u0 = `width` (2 → logistic). */
 export type ActivationKind = "identity" | "sigmoid" | "relu" | "tanh" | "silu" | "softplus";
+/**
+ * A pointwise nonlinearity with its parameter.
+ *
+ * @example
+ * ```ts
+ * const act: Activation = { kind: "sigmoid", width: 2 };
+ * ```
+ */
 export interface Activation {
+  /** Which function. */
   kind: ActivationKind;
   /** Sigmoid width u0 (Kaneko's notation); ignored by the other kinds. Default 2 (the logistic function). */
   width?: number;
 }
 
+/** Elementwise one-operand operations (`sign` gives −1, 0 or 1). */
 export type UnaryOp = "neg" | "exp" | "log" | "sqrt" | "abs" | "square" | "reciprocal" | "sign";
+/** Elementwise two-operand operations, broadcast numpy-style; comparisons give 1 or 0 (f32). */
 export type BinaryOp = "add" | "sub" | "mul" | "div" | "max" | "min" | "gt" | "ge" | "lt" | "le" | "eq";
+/** Reductions along one axis of a 2-D view; `argmax` gives i32 indices. */
 export type ReduceOp = "sum" | "mean" | "max" | "min" | "sumsq" | "argmax";
 
+/** Options of {@link Backend.matmul}: C = act(scale · op(A) op(B) + bias). */
 export interface MatmulOptions {
   /** Use Aᵀ: A is stored [k, m]. */
   transA: boolean;
@@ -32,52 +49,84 @@ export interface MatmulOptions {
   scale: number;
   /** Row vector [n] added to every row. */
   bias?: Tensor;
+  /** Applied after the bias (identity for a plain product). */
   activation: Activation;
 }
 
+/** Stride and zero padding of a 2-D convolution (the same along both spatial axes). */
 export interface Conv2dGeometry {
+  /** Step between kernel positions. */
   stride: number;
+  /** Zeros added on every side of the input. */
   padding: number;
 }
 
+/** Options of {@link Backend.conv2d}: geometry, optional bias and the fused activation. */
 export interface Conv2dOptions extends Conv2dGeometry {
   /** Per output channel [cout]. */
   bias?: Tensor;
+  /** Applied after the bias. */
   activation: Activation;
 }
 
+/** One fused SGD step: s = g + weightDecay · p (with momentum: v ← momentum · v + s, s = v), p ← max(floor, p − lr · s). */
 export interface SgdOptions {
+  /** Learning rate. */
   lr: number;
   /** Classical momentum; requires a velocity tensor. 0 disables it. */
   momentum: number;
+  /** L2 penalty added to the gradient: g + weightDecay · p. */
   weightDecay: number;
   /** After the step, clamp every weight to at least this value (Dale's principle). null: no clamp. */
   floor: number | null;
 }
 
+/** One fused Adam step (Kingma & Ba), with optional weight decay and Dale clamp. */
 export interface AdamOptions {
+  /** Learning rate. */
   lr: number;
+  /** Decay of the first-moment average. */
   beta1: number;
+  /** Decay of the second-moment average. */
   beta2: number;
+  /** Added to √v̂ in the denominator. */
   eps: number;
   /** 1-based step count for bias correction. */
   step: number;
+  /** Decoupled (AdamW-style) weight decay: p ← p − lr · (m̂ / (√v̂ + eps) + weightDecay · p). */
   weightDecay: number;
+  /** After the step, clamp every weight to at least this value (Dale's principle). null: no clamp. */
   floor: number | null;
 }
 
+/** Distribution of {@link Backend.random}: uniform in [0, 1) or standard normal. */
 export type RandomDistribution = "uniform" | "normal";
 
 /** Opaque per-backend memory; `size` counts elements. */
 export interface Storage {
+  /** Number of elements. */
   readonly size: number;
 }
 
+/**
+ * A compute device: allocation, transfer and every kernel. Made by `createBackend`; used through `ops`.
+ *
+ * @example
+ * ```ts
+ * import { createBackend, ops } from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * const x = ops.tensor(backend, new Float32Array([1, 2, 3, 4]), [2, 2]);
+ * console.log(await ops.matmul(x, x).read()); // Float32Array [7, 10, 15, 22]
+ * backend.dispose();
+ * ```
+ */
 export interface Backend {
+  /** Which implementation. */
   readonly name: "cpu" | "webgpu";
   /** Human-readable device: "cpu (2 threads)", "llvmpipe (LLVM 15.0.6, 256 bits)", ... */
   readonly deviceName: string;
 
+  /** Copies host data into fresh device storage. */
   upload(data: Float32Array | Int32Array): Storage;
   /** Zero-filled storage of `size` elements. */
   alloc(size: number, dtype: DType): Storage;
@@ -85,29 +134,39 @@ export interface Backend {
   write(dst: Storage, data: Float32Array | Int32Array): void;
   /** Copies `src` into a fresh storage. */
   copy(src: Storage, dtype: DType): Storage;
+  /** Frees a storage (it must not be used afterwards). */
   release(s: Storage): void;
   /** Reads several storages with a single device synchronisation. */
   read(items: { storage: Storage; dtype: DType }[]): Promise<(Float32Array | Int32Array)[]>;
   /** Waits until all recorded work has finished (benchmarks only). */
   sync(): Promise<void>;
+  /** Frees every resource of the backend. */
   dispose(): void;
 
   // Dense algebra. Shapes are those of the operands as stored; `m, n, k` describe the product.
+  /** C[m, n] = act(scale · op(A) op(B) + bias), op = transpose when the option says so. */
   matmul(a: Tensor, b: Tensor, m: number, n: number, k: number, o: MatmulOptions): Storage;
+  /** Transpose of a [rows, cols] matrix. */
   transpose(x: Tensor, rows: number, cols: number): Storage;
 
   // Elementwise. `outShape` is the broadcast shape; operands are broadcast numpy-style.
+  /** y = op(x) elementwise. */
   unary(op: UnaryOp, x: Tensor): Storage;
   /** y = x · scale + shift. */
   affine(x: Tensor, scale: number, shift: number): Storage;
+  /** out = op(a, b) elementwise with broadcasting to `outShape`. */
   binary(op: BinaryOp, a: Tensor, b: Tensor, outShape: readonly number[]): Storage;
+  /** y = min(hi, max(lo, x)). */
   clamp(x: Tensor, lo: number, hi: number): Storage;
+  /** y = φ(x) elementwise. */
   activation(act: Activation, x: Tensor): Storage;
   /** φ'(z) evaluated at the pre-activation z. */
   activationGrad(act: Activation, z: Tensor): Storage;
 
   // Reductions over a 2-D view [rows, cols]; axis 0 gives [cols], axis 1 gives [rows]. argmax gives i32.
+  /** Reduces a [rows, cols] view along `axis`. */
   reduce(op: ReduceOp, x: Tensor, rows: number, cols: number, axis: 0 | 1): Storage;
+  /** Row-wise softmax (or log-softmax when `log`) of a [rows, cols] view. */
   softmax(x: Tensor, rows: number, cols: number, log: boolean): Storage;
 
   // RMS normalisation of the rows of a 2-D view. `parts` (one or two [rows, cols] tensors) are normalised
@@ -131,9 +190,11 @@ export interface Backend {
   // Indexing over a 2-D view [rows, cols].
   /** axis 0: out[i, :] = x[idx[i], :]; axis 1: out[:, j] = x[:, idx[j]]. */
   gather(x: Tensor, idx: Tensor, rows: number, cols: number, axis: 0 | 1): Storage;
+  /** [n, classes] f32 rows with a 1 at each i32 label. */
   oneHot(labels: Tensor, classes: number): Storage;
 
   // Convolution, NCHW activations and [cout, cin, kh, kw] kernels, as implicit GEMM.
+  /** y = act(conv(x, w) + bias): NCHW input, [cout, cin, kh, kw] kernel. */
   conv2d(x: Tensor, w: Tensor, o: Conv2dOptions): Storage;
   /** dx = correlation of dy with the flipped kernel: the input-side product. */
   conv2dInputGrad(dy: Tensor, w: Tensor, inputShape: readonly number[], g: Conv2dGeometry): Storage;
@@ -144,6 +205,8 @@ export interface Backend {
   random(size: number, dist: RandomDistribution, seed: number, counter: number): Storage;
 
   // Fused in-place optimizer steps (one kernel per parameter).
+  /** In place: one SGD step on `param` (and its velocity when momentum is on). */
   sgdStep(param: Tensor, grad: Tensor, velocity: Tensor | null, o: SgdOptions): void;
+  /** In place: one Adam step on `param` and its moment estimates `m`, `v`. */
   adamStep(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamOptions): void;
 }

@@ -5,14 +5,14 @@
  *
  * Shorthand flags are `--set` in disguise (`--epochs 3` is `--set epochs=3`; one flag may set several
  * keys) and apply after the `--set` overrides, so the command line reads left to right as "file, then
- * overrides, then shorthands". Unknown flags are a {@link ConfigError} on "command line" that carries the
- * usage text.
+ * overrides, then shorthands". Unknown flags are a {@link UsageError} that carries the usage text.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError } from "./schema.ts";
+import { UsageError } from "./schema.ts";
 
+/** The flags a command accepts besides --config, --set, --help and --keys (see `parseCommandLine`). */
 export interface CommandSpec {
   /** Usage text for --help and for usage errors. */
   usage: string;
@@ -34,7 +34,7 @@ export interface CommandLine {
   positionals: string[];
 }
 
-/** Parses `args` by `spec`; throws a ConfigError naming the bad flag, with the usage text. */
+/** Parses `args` by `spec`; throws a UsageError naming the bad flag, with the usage text. */
 export function parseCommandLine(args: readonly string[], spec: CommandSpec): CommandLine {
   const shorthands = spec.shorthands ?? {}, switches = spec.switches ?? [], options = spec.options ?? [];
   const declared: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {
@@ -49,7 +49,7 @@ export function parseCommandLine(args: readonly string[], spec: CommandSpec): Co
   try {
     parsed = parseArgs({ args: [...args], options: declared, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new ConfigError("command line", "", `${(e as Error).message}\n\n${spec.usage}`);
+    throw new UsageError(`${(e as Error).message}\n\n${spec.usage}`);
   }
   const v = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const overrides = [...(v.set as string[] | undefined ?? [])];

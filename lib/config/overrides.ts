@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../deps.ts";
 import { ConfigError, didYouMean, type Schema } from "./schema.ts";
 
 /** Keys that would reach or replace an object's prototype. */

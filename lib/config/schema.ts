@@ -20,6 +20,14 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * An error in what the user asked for that is not a config key (a command-line flag, a run folder, a
+ * name): commands report it like a ConfigError, as bad input (exit status 2).
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
 /** Internal failure before the file name is attached. */
 class Invalid extends Error {
   constructor(readonly path: string, readonly problem: string) {
@@ -48,6 +56,7 @@ export interface Schema<T> {
   readonly doc?: string;
   /** Value used when the key is missing (objects only). `undefined` with `optional` means "may be absent". */
   readonly default?: T;
+  /** The key may be absent (with no default). */
   readonly optional?: boolean;
   /** True when values are strings: a CLI override then takes the raw text instead of parsing it as YAML. */
   readonly textual?: boolean;
@@ -165,14 +174,21 @@ export function oneOf<const V extends readonly string[]>(
   };
 }
 
-/** A list of items; `length`, `minItems` optional. */
+/** Limits shared by the configs: a seed is a u32 (Philox keys), a layer at most 65,536 units wide. */
+export const LIMITS = { seed: 2 ** 32 - 1, units: 65_536, layers: 64 } as const;
+
+/** A list of items; `length`, `minItems`, `maxItems` optional. */
 export function array<T>(
   items: Schema<T>,
-  opts: Common<T[]> & { minItems?: number; length?: number } = {},
+  opts: Common<T[]> & { minItems?: number; maxItems?: number; length?: number } = {},
 ): Schema<T[]> {
+  const count = [
+    opts.minItems ? `at least ${opts.minItems}` : "",
+    opts.maxItems !== undefined ? `at most ${opts.maxItems}` : "",
+  ].filter(Boolean).join(", ");
   const type = opts.length !== undefined
     ? `a list of ${opts.length} × ${items.type}`
-    : `a list of ${items.type}${opts.minItems ? ` (at least ${opts.minItems})` : ""}`;
+    : `a list of ${items.type}${count ? ` (${count})` : ""}`;
   return {
     type,
     items,
@@ -185,6 +201,9 @@ export function array<T>(
       }
       if (opts.minItems !== undefined && v.length < opts.minItems) {
         throw new Invalid(path, `must have at least ${opts.minItems} items, got ${v.length}`);
+      }
+      if (opts.maxItems !== undefined && v.length > opts.maxItems) {
+        throw new Invalid(path, `must have at most ${opts.maxItems} items, got ${v.length}`);
       }
       return v.map((x, i) => items.check(x, join(path, i)));
     },

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parse as parseYaml, YAMLError } from "yaml";
+import { parseYaml, YAMLError } from "../deps.ts";
 import { ConfigError } from "./schema.ts";
 
 /**

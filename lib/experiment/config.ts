@@ -35,18 +35,30 @@ import {
 import { readYamlFile } from "../config/yaml.ts";
 import { applyOverrides, deepMerge } from "../config/overrides.ts";
 
+/** The kinds of run an experiment can cross: `deno task train` runs or `deno task rl` runs. */
 export const TASKS = ["classification", "rl"] as const;
+/** One of {@link TASKS}. */
 export type TaskName = typeof TASKS[number];
 
+/** A validated experiment file (see the module doc for the keys). */
 export interface ExperimentConfig {
+  /** Title of the summary. */
   name: string;
+  /** What each run is. */
   task: TaskName;
+  /** The run config every run starts from, relative to the experiment file. */
   base: string | undefined;
+  /** Classification variants or RL algorithms to run. */
   variants: string[];
+  /** Seeds per variant (each distinct). */
   seeds: number[];
+  /** Variant the others are tested against (default: the task's). */
   baseline: string | undefined;
+  /** Overrides of the base config for every run. */
   overrides: Record<string, unknown> | undefined;
+  /** Overrides for one variant's runs, keyed by variant. */
   variantOverrides: Record<string, unknown> | undefined;
+  /** Folder of the runs (<outDir>/<variant>_s<seed>) and of the summary. */
   outDir: string;
 }
 
@@ -72,10 +84,13 @@ export const experimentSchema: Schema<ExperimentConfig> = object({
 
 /** A loaded experiment: the validated file and the raw base run config. */
 export interface LoadedExperiment {
+  /** Path of the experiment file. */
   file: string;
   /** The file with its overrides, as errors name it. */
   label: string;
+  /** The validated file. */
   experiment: ExperimentConfig;
+  /** The base run config as parsed (validated per run after merging). */
   base: unknown;
   /** The `--set` overrides applied to the file (recorded in the summary). */
   overrides: readonly string[];

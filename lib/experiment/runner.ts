@@ -13,11 +13,12 @@
  * @module
  */
 import { createBackend } from "../backend/mod.ts";
-import { ConfigError } from "../config/schema.ts";
+import { ConfigError, UsageError } from "../config/schema.ts";
 import { type LoadedExperiment, mergedRunConfig } from "./config.ts";
 import type { ExperimentTask } from "./task.ts";
 import { formatP, type RunRecord, type VariantSummary, writeSummary } from "./summary.ts";
 
+/** How {@link runExperiment} runs an experiment. */
 export interface ExperimentOptions {
   /** Run only these variants (a subset of the file's); the summary covers them. */
   only?: readonly string[];
@@ -32,14 +33,19 @@ export interface ExperimentOptions {
   trainMissing?: boolean;
   /** Markdown added to the summary's notes (e.g. where the runs were trained). */
   notes?: string;
+  /** Progress lines (default: console.log). */
   log?: (line: string) => void;
 }
 
+/** The runs of an experiment, its summary rows and the files written. */
 export interface ExperimentResult {
+  /** One record per run, variant by variant. */
   records: RunRecord[];
   /** Runs that have not finished (only with `trainMissing: false`), in plan order. */
   missing: { variant: string; seed: number }[];
+  /** The summary table's rows. */
   rows: VariantSummary[];
+  /** Paths of summary.md, summary.csv, runs.csv and the plots. */
   files: string[];
 }
 
@@ -78,7 +84,7 @@ export function planExperiment<C>(
   }
   const unknown = (only ?? []).filter((v) => !experiment.variants.includes(v));
   if (unknown.length > 0 || (only && only.length === 0)) {
-    throw new ConfigError("--only", "", `must list variants of ${file}: ${experiment.variants.join(", ")}`);
+    throw new UsageError(`--only must list variants of ${file}: ${experiment.variants.join(", ")}`);
   }
   const variants = experiment.variants.filter((v) => !only || only.includes(v));
   return variants.flatMap((variant) => {
@@ -130,6 +136,13 @@ export async function runExperiment<C>(
       missing.map((r) => `\`${r.variant}_s${r.seed}\``).join(", ")
     }.`,
   ];
+  // What the runs used, after every override: the title is the file's, the settings are these.
+  const settings = new Map<string, string[]>();
+  for (const { variant, config } of plan) {
+    const d = task.describe(config);
+    if (!settings.get(d)?.includes(variant)) settings.set(d, [...settings.get(d) ?? [], variant]);
+  }
+  const ran = [...settings].map(([d, vs]) => settings.size > 1 ? `${vs.join(", ")}: ${d}` : d).join("; ");
   const { rows, files } = await writeSummary(experiment.outDir, records, {
     title: experiment.name,
     baseline,
@@ -139,12 +152,13 @@ export async function runExperiment<C>(
     plots: task.plots,
     epochKey: task.epochKey,
     notes: [
-      `Config: \`${loaded.file}\`${set}; ${device ? `backend: ${device}; ` : ""}` +
+      `Runs: ${ran}. Config: \`${loaded.file}\`${set}; ${device ? `backend: ${device}; ` : ""}` +
       `seeds ${experiment.seeds.join(", ")}.`,
       ...missingNote,
       ...(options.notes ? [options.notes] : []),
     ].join("\n\n"),
   });
+  if (task.report) files.push(...await task.report(records, experiment.outDir));
   const m = task.metric;
   for (const r of rows) {
     const value = (x: number) => (m.percent ? `${(100 * x).toFixed(m.digits)}%` : x.toFixed(m.digits));

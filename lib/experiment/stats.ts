@@ -110,6 +110,7 @@ export function studentTTwoSidedP(t: number, df: number): number {
   return Math.min(1, regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5));
 }
 
+/** The result of {@link welchTTest}. */
 export interface WelchResult {
   /** t statistic for mean(a) − mean(b). */
   t: number;
@@ -117,7 +118,9 @@ export interface WelchResult {
   df: number;
   /** Two-sided p-value. */
   p: number;
+  /** Mean of the first sample. */
   meanA: number;
+  /** Mean of the second sample. */
   meanB: number;
   /** Difference of means, mean(a) − mean(b). */
   diff: number;

@@ -17,7 +17,9 @@ import { bandSeries, lineChart } from "./svg.ts";
 
 /** One finished run. */
 export interface RunRecord {
+  /** Classification variant or RL algorithm. */
   variant: string;
+  /** The run's seed. */
   seed: number;
   /** The experiment's metric at the end of the run (a fraction for percent metrics). */
   final: number;
@@ -45,27 +47,37 @@ export const TEST_ACCURACY: Metric = { key: "test_acc", label: "test accuracy", 
 export interface SummaryColumn {
   /** Key in `extras`. */
   key: string;
+  /** Column heading. */
   label: string;
   /** CSV column of the mean. */
   csv: string;
+  /** Show fractions in percent. */
   percent?: boolean;
+  /** Decimals in the table. */
   digits: number;
   /** Show "± std" (else the mean only). */
   withStd?: boolean;
 }
 
+/** One row of the summary: a variant's runs against the baseline. */
 export interface VariantSummary {
+  /** The variant (or algorithm). */
   variant: string;
+  /** Number of runs. */
   n: number;
+  /** Their seeds. */
   seeds: number[];
   /** Mean and sample std of the final metric. */
   mean: number;
+  /** Sample standard deviation of the final metric. */
   std: number;
   /** Mean minus the baseline's mean (in metric units); 0 for the baseline, NaN without a baseline. */
   delta: number;
   /** Welch's t-test against the baseline (NaN for the baseline itself or with fewer than two seeds). */
   t: number;
+  /** Welch–Satterthwaite degrees of freedom. */
   df: number;
+  /** Two-sided p-value. */
   p: number;
   /** Per extra column: mean and sample std over the runs that have it (NaN when none has). */
   extras: Record<string, { mean: number; std: number }>;
@@ -163,12 +175,15 @@ export function summaryMarkdownTable(rows: readonly VariantSummary[], o: TableOp
   return lines.join("\n");
 }
 
+/** One SVG plot of a per-epoch measure, mean ± std over each variant's seeds. */
 export interface PlotSpec {
   /** Per-epoch metric key. */
   key: string;
   /** File name (default `<key>.svg`). */
   file?: string;
+  /** Plot title (default: the key). */
   title?: string;
+  /** Y-axis label (default: the key). */
   yLabel?: string;
   /** Multiply values (e.g. 100 for percent). */
   scale?: number;

@@ -7,12 +7,9 @@
  *
  * @module
  */
-import { ConfigError } from "../config/schema.ts";
+import { ConfigError, UsageError } from "../config/schema.ts";
 
-/** An error in what the user asked for (exit status 2), for failures that are not config keys. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** Runs `main(args)` (without `--debug`) and turns a thrown error into one line and an exit status. */
 export async function runCommand(

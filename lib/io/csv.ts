@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { stringify } from "csv-stringify";
-import { parse } from "csv-parse";
+import { parseCsvText as parse, stringifyCsv as stringify } from "../deps.ts";
 import { writeFileAtomic } from "./atomic.ts";
 
 export type CsvValue = string | number | boolean | null | undefined;

@@ -12,15 +12,17 @@
  * @module
  */
 import { join } from "node:path";
-import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { parseYaml, stringifyYaml as toYaml } from "../deps.ts";
 import { writeFileAtomic } from "./atomic.ts";
-import { UsageError } from "./command.ts";
+import { UsageError } from "../config/schema.ts";
 
 /** Marks a folder as made by this project (its content: the project's name and the time of creation). */
 export const RUN_MARKER = ".diffusing-blame-run";
 export const CONFIG_FILE = "config.yaml";
 export const CHECKPOINT_FILE = "checkpoint.safetensors";
 export const METRICS_FILE = "metrics.csv";
+/** Input statistics of a classification run (per-channel mean and std; lib/train/input.ts). */
+export const STATS_FILE = "stats.json";
 
 /** Every file a run may write into its folder; nothing else is ever written or removed there. */
 export const RUN_FILES: readonly string[] = [
@@ -28,7 +30,11 @@ export const RUN_FILES: readonly string[] = [
   CONFIG_FILE,
   CHECKPOINT_FILE,
   METRICS_FILE,
+  STATS_FILE,
   "attribution.json",
+  "posthoc.json",
+  "provenance.json",
+  "posthoc.md",
   "result.json",
   "return.svg",
 ];

@@ -13,19 +13,26 @@
  */
 import { writeFileAtomic } from "./atomic.ts";
 
+/** Element types this implementation reads and writes. */
 export type SafetensorsDtype = "F32" | "I32" | "I64";
+/** The typed arrays that hold F32, I32 and I64 data. */
 export type SafetensorsData = Float32Array | Int32Array | BigInt64Array;
 
 /** One tensor: its dtype, shape (row-major) and data. */
 export interface SafeTensor {
+  /** Element type (must match the array type of `data`). */
   dtype: SafetensorsDtype;
+  /** Dimensions, row-major. */
   shape: number[];
+  /** The elements. */
   data: SafetensorsData;
 }
 
 /** A decoded file: the tensors by name (in file order) and the `__metadata__` string map. */
 export interface SafetensorsFile {
+  /** Tensors by name, in file order. */
   tensors: Map<string, SafeTensor>;
+  /** The `__metadata__` map (empty when absent). */
   metadata: Record<string, string>;
 }
 
@@ -34,6 +41,7 @@ export type SafeTensorInput = SafeTensor | SafetensorsData;
 
 /** Thrown on any malformed file; the message starts with the file name. */
 export class SafetensorsError extends Error {
+  /** `SafetensorsError`. */
   override name = "SafetensorsError";
 }
 
@@ -210,7 +218,22 @@ export function decodeSafetensors(bytes: Uint8Array, file = "<bytes>"): Safetens
   return { tensors, metadata };
 }
 
-/** Writes a safetensors file atomically (temporary file, then rename). */
+/**
+ * Writes a safetensors file atomically (temporary file, then rename).
+ *
+ * @example
+ * ```ts
+ * import { readSafetensors, writeSafetensors } from "@diffusing-blame/ed";
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+ * await writeSafetensors(path, {
+ *   weight: { dtype: "F32", shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) },
+ *   step: new Int32Array([7]), // a bare array is written 1-D
+ * }, { format: "pt" });
+ * const file = await readSafetensors(path);
+ * console.log(file.tensors.get("weight")!.shape, file.metadata.format); // [2, 2] "pt"
+ * await Deno.remove(path);
+ * ```
+ */
 export async function writeSafetensors(
   path: string,
   tensors: Record<string, SafeTensorInput> | Map<string, SafeTensorInput>,
@@ -219,7 +242,10 @@ export async function writeSafetensors(
   await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
-/** Reads and validates a safetensors file. */
+/**
+ * Reads and validates a safetensors file; a malformed file throws {@link SafetensorsError} naming the file
+ * and the tensor. See {@link writeSafetensors} for an example.
+ */
 export async function readSafetensors(path: string): Promise<SafetensorsFile> {
   let bytes: Uint8Array;
   try {

@@ -16,21 +16,26 @@
  *   p_l = φ( Z_p / r )                     n_l = φ( Z_n / r )
  *
  * Drives stay at Z_p, Z_n, so the gradient table of `gradients` holds with or without it.
+ *
+ * @module
  */
 import type { Activation, Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Grad, Layer, LayerCache, Param, Streams } from "./layer.ts";
 import { moduloIndex, uniformInit } from "./init.ts";
-import { AvgPool, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
+import { AvgPool, type ConvBiasReduction, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
 import { normalize, type NormJacobian, throughNorm } from "./rms_norm.ts";
 
+/** Options of {@link DualStreamLayer} (and of {@link DualDense} / {@link DualConv2d}). */
 export interface DualStreamOptions {
+  /** φ of both streams. */
   activation: Activation;
   /** Scale of the same-stream (excitatory) pathways W_pp, W_nn relative to U[0,1)/√fan_in. */
   excitatoryScale: number;
   /** Scale of the cross-stream (inhibitory) pathways W_np, W_pn. */
   inhibitoryScale: number;
+  /** Initialisation seed (each weight tensor uses its own Philox counter range). */
   seed: number;
   /** Number of classes the error router cycles through. */
   classes: number;
@@ -40,7 +45,12 @@ export interface DualStreamOptions {
   rmsNorm?: boolean;
 }
 
+/**
+ * A dual-stream layer over any linear map (dense or convolution); use {@link DualDense} or {@link DualConv2d}.
+ * Its parameters are `w_pp, w_np, w_nn, w_pn` (Dalean) and `b_p, b_n`.
+ */
 export class DualStreamLayer implements Layer {
+  /** Always true. */
   readonly dualStream = true;
   readonly units: number;
   readonly activation: Activation;
@@ -49,7 +59,15 @@ export class DualStreamLayer implements Layer {
   readonly #routeIndex: Tensor;
   readonly #pool: AvgPool | null;
 
-  constructor(backend: Backend, readonly kind: string, readonly map: LinearMap, o: DualStreamOptions) {
+  /** Initialises the weights U[0, scale/√fan_in) and zero biases on `backend`. */
+  constructor(
+    backend: Backend,
+    /** Layer kind for messages (`dual-dense`, `dual-conv2d`). */
+    readonly kind: string,
+    /** The linear map ∘ of the equations above. */
+    readonly map: LinearMap,
+    o: DualStreamOptions,
+  ) {
     this.units = map.units;
     this.activation = o.activation;
     this.rmsNorm = o.rmsNorm ?? false;
@@ -71,6 +89,7 @@ export class DualStreamLayer implements Layer {
     this.#pool = (o.pool ?? 1) > 1 ? new AvgPool(backend, o.pool!) : null;
   }
 
+  /** The six parameter tensors by role. */
   get weights(): { pp: Tensor; np: Tensor; nn: Tensor; pn: Tensor; bp: Tensor; bn: Tensor } {
     const [pp, np, nn, pn, bp, bn] = this.params.map((p) => p.value);
     return { pp, np, nn, pn, bp, bn };
@@ -164,6 +183,11 @@ export class DualStreamLayer implements Layer {
     return outputToPre(this.#pool, cache.pre.p.shape, signal);
   }
 
+  dispose(): void {
+    this.#routeIndex.dispose();
+    this.#pool?.dispose();
+  }
+
   route(signal: Tensor): Tensor {
     using routed = ops.gather(signal, this.#routeIndex, 1);
     return this.spread(routed);
@@ -192,8 +216,24 @@ export function outputToPre(pool: AvgPool | null, preShape: readonly number[], s
   return pool.backward(pooled, preShape);
 }
 
-/** Dual-stream dense layer. */
+/**
+ * Dual-stream dense layer.
+ *
+ * @example
+ * ```ts
+ * import { createBackend, DualDense, ops } from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * const layer = new DualDense(backend, {
+ *   inputs: 4, units: 6, classes: 3, seed: 0,
+ *   activation: { kind: "sigmoid", width: 2 }, excitatoryScale: 1, inhibitoryScale: 1,
+ * });
+ * const x = ops.tensor(backend, new Float32Array(2 * 4).fill(0.5), [2, 4]);
+ * const cache = layer.forward({ p: x, n: x }); // cache.out.p, cache.out.n: [2, 6]
+ * console.log(cache.out.p.shape, cache.out.n!.shape);
+ * ```
+ */
 export class DualDense extends DualStreamLayer {
+  /** A layer of `units` p and `units` n units on `inputs` inputs per stream. */
   constructor(backend: Backend, o: DualStreamOptions & { inputs: number; units: number }) {
     super(backend, "dual-dense", new DenseMap(o.inputs, o.units), o);
   }
@@ -201,6 +241,7 @@ export class DualDense extends DualStreamLayer {
 
 /** Dual-stream convolutional layer: four non-negative kernels per layer, NCHW. */
 export class DualConv2d extends DualStreamLayer {
+  /** `input` is [channels, height, width] of one sample; `channels` output channels of `kernel`² kernels. */
   constructor(
     backend: Backend,
     o: DualStreamOptions & {
@@ -209,6 +250,7 @@ export class DualConv2d extends DualStreamLayer {
       kernel: number;
       stride: number;
       padding: number;
+      biasReduction?: ConvBiasReduction;
     },
   ) {
     super(backend, "dual-conv2d", new ConvMap(o), o);

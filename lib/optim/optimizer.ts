@@ -3,6 +3,8 @@
  * kernel: Dalean parameters end every step at or above `floor` (1e-4 for classification, 0 for RL).
  * Shared gradients carry a sign (W_pp and W_np of a first layer); both optimizers are odd in the gradient,
  * so the sign is folded into the learning rate (and into weight decay, which must not flip).
+ *
+ * @module
  */
 import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
@@ -10,13 +12,17 @@ import type { Grad, Param } from "../nn/layer.ts";
 
 /** One layer's share of an update: its parameters, their descent directions, its learning-rate scale. */
 export interface ParamGroup {
+  /** The layer's parameters. */
   params: Param[];
+  /** One descent direction per parameter, in the same order. */
   grads: Grad[];
   /** Multiplies the base rate (per-layer multipliers, schedules). */
   lrScale: number;
 }
 
+/** An optimizer over parameter groups: {@link Sgd} or {@link Adam}. */
 export interface Optimizer {
+  /** Which algorithm. */
   readonly kind: "sgd" | "adam";
   /**
    * Applies one update to every group. One call is one optimizer step: Adam's bias correction counts
@@ -27,12 +33,17 @@ export interface Optimizer {
   state(params: Param[]): Map<string, Tensor>;
   /** Count of steps taken (Adam's bias correction); restored from checkpoints. */
   steps: number;
+  /** Frees the state tensors. */
   dispose(): void;
 }
 
+/** Settings of {@link Sgd}. */
 export interface SgdConfig {
+  /** Base learning rate (times each group's lrScale). */
   lr: number;
+  /** Classical momentum (default 0: none). */
   momentum?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
   /** Dale floor; null disables clamping even for Dalean parameters (the non-Dalean ablation). */
   floor: number | null;
@@ -44,11 +55,27 @@ function keyedState(params: Param[], slots: string[], get: (p: Param) => Tensor[
   return out;
 }
 
+/**
+ * Stochastic gradient descent with optional momentum and weight decay, and the Dale clamp.
+ *
+ * @example
+ * ```ts
+ * import { Sgd } from "@diffusing-blame/ed";
+ * const sgd = new Sgd({ lr: 3, floor: 1e-4 }); // the paper's ED setting on MNIST
+ * console.log(sgd.kind, sgd.steps); // "sgd" 0
+ * ```
+ */
 export class Sgd implements Optimizer {
+  /** `sgd`. */
   readonly kind = "sgd";
+  /** Steps taken. */
   steps = 0;
   readonly #velocity = new Map<Param, Tensor[]>();
-  constructor(readonly config: SgdConfig) {}
+  /** An optimizer with no state yet (velocities are created on first use). */
+  constructor(
+    /** The settings. */
+    readonly config: SgdConfig,
+  ) {}
 
   step(groups: ParamGroup[]): void {
     for (const { params, grads, lrScale } of groups) this.#stepGroup(params, grads, lrScale);
@@ -92,20 +119,43 @@ export class Sgd implements Optimizer {
   }
 }
 
+/** Settings of {@link Adam}. */
 export interface AdamConfig {
+  /** Base learning rate (times each group's lrScale). */
   lr: number;
+  /** First-moment decay (default 0.9). */
   beta1?: number;
+  /** Second-moment decay (default 0.999). */
   beta2?: number;
+  /** Denominator epsilon (default 1e-8). */
   eps?: number;
+  /** Decoupled (AdamW-style) weight decay (default 0). */
   weightDecay?: number;
+  /** Dale floor; null disables clamping even for Dalean parameters. */
   floor: number | null;
 }
 
+/**
+ * Adam with bias correction, optional decoupled weight decay, and the Dale clamp.
+ *
+ * @example
+ * ```ts
+ * import { Adam } from "@diffusing-blame/ed";
+ * const adam = new Adam({ lr: 3e-4, floor: 0 }); // RL setting: Dalean weights stay ≥ 0
+ * console.log(adam.kind); // "adam"
+ * ```
+ */
 export class Adam implements Optimizer {
+  /** `adam`. */
   readonly kind = "adam";
+  /** Steps taken (the bias-correction count). */
   steps = 0;
   readonly #moments = new Map<Param, Tensor[]>();
-  constructor(readonly config: AdamConfig) {}
+  /** An optimizer with no state yet (moments are created on first use). */
+  constructor(
+    /** The settings. */
+    readonly config: AdamConfig,
+  ) {}
 
   step(groups: ParamGroup[]): void {
     this.steps++;

@@ -15,7 +15,9 @@
 import {
   array,
   boolean,
+  ConfigError,
   integer,
+  LIMITS,
   number,
   object,
   oneOf,
@@ -37,7 +39,11 @@ const ACTIVATIONS = ["identity", "sigmoid", "relu", "tanh", "silu", "softplus"] 
 
 function netSchema(role: string) {
   return object({
-    hidden: array(integer({ min: 1 }), { minItems: 1, doc: `${role} hidden layer widths` }),
+    hidden: array(integer({ min: 1, max: LIMITS.units }), {
+      minItems: 1,
+      maxItems: LIMITS.layers,
+      doc: `${role} hidden layer widths`,
+    }),
     activation: object({
       kind: oneOf(ACTIVATIONS, { doc: "hidden activation" }),
       width: optional(number({ gt: 0, doc: "sigmoid width u0 (sigmoid only)" })),
@@ -49,8 +55,8 @@ function netSchema(role: string) {
 }
 
 const ppoSchema = object({
-  numEnvs: integer({ min: 1, doc: "parallel environments" }),
-  unrollLength: integer({ min: 1, doc: "steps per environment per iteration" }),
+  numEnvs: integer({ min: 1, max: LIMITS.units, doc: "parallel environments" }),
+  unrollLength: integer({ min: 1, max: 100_000, doc: "steps per environment per iteration" }),
   numMinibatches: integer({ min: 1, doc: "minibatches per epoch (must divide numEnvs·unrollLength)" }),
   updateEpochs: integer({ min: 1, doc: "SGD epochs over each batch" }),
   learningRate: number({ gt: 0, doc: "Adam learning rate (policy, and value unless set)" }),
@@ -69,7 +75,7 @@ const ppoSchema = object({
 }, { doc: "PPO options (bp-ppo, dfa-ppo, ed-ppo, ed-ppo-nondale)" });
 
 const esSchema = object({
-  populationSize: integer({ min: 1, doc: "antithetic pairs (2× episodes per iteration)" }),
+  populationSize: integer({ min: 1, max: LIMITS.units, doc: "antithetic pairs (2× episodes per iteration)" }),
   sigma: number({ gt: 0, doc: "perturbation std" }),
   learningRate: number({ gt: 0, doc: "Adam learning rate" }),
   weightDecay: number({ min: 0, doc: "l2 coefficient subtracted from the ES gradient" }),
@@ -87,16 +93,18 @@ const esSchema = object({
 export type RlConfig = Omit<RlOptions, "ppo" | "name"> & { ppo: Omit<PpoOptions, "algo">; name?: string };
 
 const envSchema = oneOf(RL_ENVS, { doc: "environment" });
+/** The environments with a configurable time limit. */
+const LOCOMOTION: readonly string[] = ["ant", "halfcheetah", "humanoid"];
 const algoSchema = oneOf(RL_ALGOS, { doc: "learning algorithm" });
 
 /** The schema of an RL run config (after merging over the env/algo defaults; every key is then present). */
 export const rlConfigSchema: Schema<RlConfig> = object({
   env: envSchema,
   algo: algoSchema,
-  seed: integer({ min: 0, doc: "seed of the nets, sampling and environments" }),
+  seed: integer({ min: 0, max: LIMITS.seed, doc: "seed of the nets, sampling and environments" }),
   iterations: integer({ min: 1, doc: "training iterations" }),
   evalEvery: integer({ min: 0, doc: "evaluate every n iterations (0: only at the end)" }),
-  evalEpisodes: integer({ min: 1, doc: "episodes per evaluation" }),
+  evalEpisodes: integer({ min: 1, max: LIMITS.units, doc: "episodes per evaluation" }),
   deterministicEval: boolean({ doc: "evaluate the mode instead of sampling" }),
   episodeLength: optional(integer({ min: 1, max: 1000, doc: "locomotion only: time limit below 1000" })),
   backend: oneOf(BACKEND_CHOICES, { doc: "compute backend" }),
@@ -127,6 +135,21 @@ export function resolveRlConfig(raw: unknown, file = "<config>", root = ""): RlO
   const { algo: ppoAlgo, ...ppoDefaults } = defaults.ppo;
   const merged = deepMerge({ ...defaults, ppo: ppoDefaults }, map);
   const config = dropUndefined(validate(rlConfigSchema, merged, file, root)) as RlConfig;
+  const p = config.ppo, batch = p.numEnvs * p.unrollLength;
+  if (config.algo !== "es" && batch % p.numMinibatches !== 0) {
+    throw new ConfigError(
+      file,
+      at("ppo.numMinibatches"),
+      `(${p.numMinibatches}) must divide the batch ppo.numEnvs · ppo.unrollLength = ${p.numEnvs} · ${p.unrollLength} = ${batch}`,
+    );
+  }
+  if (config.episodeLength !== undefined && !LOCOMOTION.includes(config.env)) {
+    throw new ConfigError(
+      file,
+      at("episodeLength"),
+      `applies only to ${LOCOMOTION.join(", ")}, not ${config.env}`,
+    );
+  }
   return {
     ...config,
     name: config.name ?? `rl_${config.env}_${config.algo}_s${config.seed}`,

@@ -91,6 +91,15 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
       const run = { algo: slot.variant, seed: slot.seed, name: runName(slot), outDir: slot.outDir };
       return resolveRlConfig(deepMerge(raw, run), label);
     },
+    describe(o: RlOptions): string {
+      if (o.algo === "es") {
+        return `${o.env}, ${o.iterations} ES iterations of ${2 * o.es.populationSize} episodes, policy ` +
+          `${o.es.policy.hidden.join("-")}`;
+      }
+      const p = o.ppo, steps = o.iterations * p.numEnvs * p.unrollLength;
+      return `${o.env}, ${o.iterations} iterations × ${p.numEnvs} envs × ${p.unrollLength} steps = ${steps} ` +
+        `env steps, policy ${p.policy.hidden.join("-")}, value ${p.value.hidden.join("-")}`;
+    },
     backendOf: (o) => o.backend,
     resumableKeys: RESUMABLE_CHANGES,
     async readFinished(o: RlOptions): Promise<RunRecord | null> {

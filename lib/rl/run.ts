@@ -7,6 +7,7 @@
  *   metrics.csv              per iteration: env steps, training and evaluation return, the learner's measures
  *   checkpoint.safetensors   networks, optimizer, normaliser and counters (every `checkpointEvery` and at the end)
  *   result.json              final returns, env steps and time, once the run has finished
+ *   provenance.json          commit, Deno version and device of every start and resume
  *
  * A killed run continues from its checkpoint with `resume` (its environments restart from fresh resets:
  * see {@link Learner.load}).
@@ -18,6 +19,7 @@ import type { Backend } from "../backend/backend.ts";
 import { appendCsvRow, type CsvRow, filterCsvRows, readCsv } from "../io/csv.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder } from "../io/run_folder.ts";
+import { recordProvenance } from "../io/provenance.ts";
 import type { RlOptions } from "./options.ts";
 import type { VecEnv } from "./vec_env.ts";
 import type { IterationMetrics, Learner } from "./learner.ts";
@@ -102,6 +104,7 @@ export async function runRl(o: RlOptions, options: RlRunOptions): Promise<RlRunR
       rows.push(...await readCsv(metricsPath));
       log?.(`resumed ${dir} after iteration ${start}`);
     }
+    await recordProvenance(dir, options.backend, start);
     let finalEval = NaN, envSteps = Number(rows.at(-1)?.env_steps ?? 0);
     for (let it = start + 1; it <= o.iterations; it++) {
       const m = await learner.iteration();

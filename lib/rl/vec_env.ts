@@ -53,6 +53,42 @@ export function typeName(x: unknown): string {
   return (x as object).constructor?.name ?? typeof x;
 }
 
+/** Most environments one VecEnv holds (a typo like 1e9 must fail before allocating). */
+export const MAX_ENVS = 65_536;
+
+/**
+ * Checks the arguments of `reset(seed, numEnvs)`: the seed a u32 (seeds are Philox / PRNG keys, so NaN or
+ * 2³² would silently alias seed 0), numEnvs an integer in [1, {@link MAX_ENVS}].
+ */
+export function checkReset(env: string, seed: number, numEnvs: number): void {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`${env}: seed must be an integer in [0, 2^32), got ${seed}`);
+  }
+  if (!Number.isInteger(numEnvs) || numEnvs < 1 || numEnvs > MAX_ENVS) {
+    throw new RangeError(`${env}: numEnvs must be an integer in [1, ${MAX_ENVS}], got ${numEnvs}`);
+  }
+}
+
+/**
+ * Checks the actions of `step`: the environment was reset, and the actions are the contract's typed array
+ * (Int32Array indices for a discrete space, Float32Array for a continuous one) of the right length.
+ */
+export function checkActions(env: VecEnv, actions: unknown): asserts actions is Int32Array | Float32Array {
+  const n = env.numEnvs, space = env.actionSpace;
+  if (n === 0) throw new Error(`${env.name}: call reset(seed, numEnvs) before step()`);
+  const discrete = space.kind === "discrete";
+  if (!(discrete ? actions instanceof Int32Array : actions instanceof Float32Array)) {
+    const want = discrete ? "Int32Array of action indices" : "Float32Array";
+    throw new TypeError(`${env.name}: actions must be an ${want}, got ${typeName(actions)}`);
+  }
+  const width = discrete ? 1 : space.size, length = (actions as Int32Array | Float32Array).length;
+  if (length !== n * width) {
+    throw new RangeError(
+      `${env.name}: ${length} actions for ${n} environments × ${width} (expected ${n * width})`,
+    );
+  }
+}
+
 /** Width of the policy's output for an action space: logits, or (loc, raw scale) per action dimension. */
 export function policyOutputs(space: ActionSpace): number {
   return space.kind === "discrete" ? space.n : 2 * space.size;

@@ -7,11 +7,14 @@
  * the drive then crosses the normalisation: exactly where a true gradient is wanted (backprop, every output
  * layer), through the Jacobian's diagonal alone where the signal is delivered to the unit (ED, DFA), which
  * makes each unit's factor φ'(Ẑ_j) · (1 − Ẑ_j²/K) / r, Fujita's local rule. Without it both are no-ops.
+ *
+ * @module
  */
 import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Layer, LayerCache, Streams } from "../nn/layer.ts";
 
+/** The output error a rule distributes, and the loss it comes from. */
 export interface OutputError {
   /** Per-class error S [B, C] (target − output, optionally batch-centered): what ED and DFA broadcast. */
   signal: Tensor;
@@ -19,10 +22,15 @@ export interface OutputError {
   loss: "mse" | "bce";
 }
 
+/**
+ * A learning rule: output error → one drive per layer. Made by {@link makeRule}; used by {@link applyRule}.
+ */
 export interface LearningRule {
+  /** `ed`, `dfa` or `bp`. */
   readonly name: string;
   /** One drive per layer, first layer first. The caller disposes them. */
   drives(layers: Layer[], caches: LayerCache[], error: OutputError): Streams[];
+  /** Frees what the rule owns (DFA's feedback matrices). */
   dispose?(): void;
 }
 
@@ -38,7 +46,7 @@ export function outputDrive(
   cache: LayerCache,
   error: OutputError,
   negative: "opposite" | "none",
-) {
+): Streams {
   const s = error.signal;
   const p = error.loss === "mse" ? gate(layer, cache.pre.p, s) : ops.clone(s);
   if (!layer.dualStream) return layer.throughNorm(cache, { p }, "exact");

@@ -9,10 +9,15 @@ import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import { readAll, type Tensor } from "../tensor.ts";
 import { Network } from "../nn/network.ts";
+import { disposeCache, disposeStreams } from "../nn/layer.ts";
 import type { LearningRule } from "../rules/rule.ts";
 import { applyRule, makeRule } from "../rules/step.ts";
 import { Adam, type Optimizer, Sgd } from "../optim/optimizer.ts";
 import type { RuleSettings } from "./variants.ts";
+import type { ConvBiasReduction } from "../nn/linear_map.ts";
+
+/** Rows start .. end − 1 of a host image array as the network takes them (e.g. standardised). */
+export type PrepareRows = (images: Float32Array, start: number, end: number) => Float32Array;
 
 export interface ClassifierOptions {
   inputs: number;
@@ -22,6 +27,8 @@ export interface ClassifierOptions {
   image?: [number, number, number];
   /** Conv layers before the dense ones (each followed by an average pool of `pool`). */
   conv?: { channels: number; kernel: number; stride: number; padding: number; pool: number }[];
+  /** Conv bias update over positions: "sum" (exact gradient, default) or "mean" (lib/nn/linear_map.ts). */
+  convBias?: ConvBiasReduction;
   settings: RuleSettings;
   optimizer: {
     kind: "sgd" | "adam";
@@ -84,7 +91,7 @@ export class Classifier {
     this.net = new Network(backend, {
       inputs: options.inputs,
       image: options.image,
-      conv: options.conv?.map((c) => ({ ...c, activation: convActivation })),
+      conv: options.conv?.map((c) => ({ ...c, activation: convActivation, biasReduction: options.convBias })),
       hidden: options.hidden,
       classes: options.classes,
       dualStream: s.dualStream,
@@ -116,11 +123,7 @@ export class Classifier {
     const caches = net.forward(x);
     const output = caches[caches.length - 1].out.p;
     const error = ops.sub(targets, output); // one-vs-all: target − output
-    let signal = error;
-    if (this.options.settings.centering) {
-      using classMean = ops.mean(error, 0);
-      signal = ops.sub(error, classMean); // per-class batch mean removed
-    }
+    const signal = this.#signal(error);
     applyRule({
       net,
       rule,
@@ -132,6 +135,44 @@ export class Classifier {
     });
     if (signal !== error) signal.dispose();
     error.dispose();
+  }
+
+  /** The error the rule sees: batch-centred per class when the settings ask for it (else `error` itself). */
+  #signal(error: Tensor): Tensor {
+    if (!this.options.settings.centering) return error;
+    using classMean = ops.mean(error, 0);
+    return ops.sub(error, classMean); // per-class batch mean removed
+  }
+
+  /**
+   * Mean |ΔW| per weight of each layer's weight tensors (biases left out) for the minibatch x, targets, as
+   * the rule would step them at learning rate 1, without changing anything: the per-weight reading of the
+   * surrogate-gradient magnitude (./paper_figures.ts). One read-back.
+   */
+  async updateMagnitudes(x: Tensor, targets: Tensor): Promise<number[]> {
+    const { net, rule } = this;
+    const caches = net.forward(x);
+    using error = ops.sub(targets, caches[caches.length - 1].out.p);
+    const signal = this.#signal(error);
+    const drives = rule.drives(net.layers, caches, { signal, loss: this.options.settings.loss });
+    const means: Tensor[] = [], counts: number[] = [];
+    net.layers.forEach((layer, l) => {
+      const grads = layer.gradients(caches[l], drives[l]);
+      const weights = grads.filter((_, k) => layer.params[k].name.startsWith("w"));
+      for (const g of weights) {
+        using magnitude = ops.unary("abs", g.tensor);
+        means.push(ops.mean(magnitude, null));
+      }
+      counts.push(weights.length);
+      new Set(grads.map((g) => g.tensor)).forEach((t) => t.dispose());
+    });
+    if (signal !== error) signal.dispose();
+    drives.forEach(disposeStreams);
+    caches.forEach(disposeCache);
+    const values = (await readAll(means)).map((v) => v[0]);
+    means.forEach((t) => t.dispose());
+    let k = 0;
+    return counts.map((n) => values.slice(k, k += n).reduce((a, b) => a + b, 0) / n);
   }
 
   #accumulate(error: Tensor, output: Tensor, targets: Tensor, drives: Tensor[]): void {
@@ -190,13 +231,22 @@ export class Classifier {
     };
   }
 
-  /** Accuracy on a whole dataset kept on the host, evaluated in chunks with one read at the end. */
-  async evaluate(images: Float32Array, labels: Int32Array, batch = 1000): Promise<number> {
+  /**
+   * Accuracy on a whole dataset kept on the host, evaluated in chunks with one read at the end; `prepare`
+   * turns raw rows into network inputs (the run's input pipeline; default: as they are).
+   */
+  async evaluate(
+    images: Float32Array,
+    labels: Int32Array,
+    prepare?: PrepareRows,
+    batch = 1000,
+  ): Promise<number> {
     const n = labels.length, d = this.options.inputs;
     let correct = ops.zeros(this.backend, [1]);
     for (let start = 0; start < n; start += batch) {
       const end = Math.min(n, start + batch);
-      using x = ops.tensor(this.backend, images.subarray(start * d, end * d), [end - start, d]);
+      const rows = prepare ? prepare(images, start, end) : images.subarray(start * d, end * d);
+      using x = ops.tensor(this.backend, rows, [end - start, d]);
       using y = ops.tensor(this.backend, labels.subarray(start, end), [end - start]);
       using targets = ops.oneHot(y, this.options.classes);
       using output = this.net.predict(x);

@@ -13,6 +13,7 @@ import {
   array,
   boolean,
   integer,
+  LIMITS,
   number,
   object,
   oneOf,
@@ -29,6 +30,7 @@ import { type VariantName, VARIANTS } from "./variants.ts";
 import type { ScheduleConfig } from "./schedule.ts";
 import { BACKEND_CHOICES, type BackendChoice } from "../backend/mod.ts";
 import { RUN_NAME } from "../io/run_folder.ts";
+import { CONV_BIAS_REDUCTIONS, type ConvBiasReduction } from "../nn/linear_map.ts";
 
 export const DATASETS = ["mnist", "fashion-mnist", "cifar10"] as const;
 export type DatasetName = typeof DATASETS[number];
@@ -50,8 +52,11 @@ export interface ClassificationConfig {
     path: string | undefined;
     trainSubset: number | undefined;
     testSubset: number | undefined;
+    validation: number | undefined;
+    standardize: boolean | undefined;
+    augment: { crop: number; flip: boolean } | undefined;
   };
-  model: { hidden: number[]; conv: ConvLayerConfig[] | undefined };
+  model: { hidden: number[]; conv: ConvLayerConfig[] | undefined; convBias: ConvBiasReduction | undefined };
   variant: VariantName;
   rule: {
     uniformWidth: number | undefined;
@@ -80,11 +85,11 @@ export interface ClassificationConfig {
 }
 
 const convLayer: Schema<ConvLayerConfig> = object({
-  channels: integer({ min: 1, doc: "output channels" }),
-  kernel: integer({ min: 1, default: 3, doc: "square kernel size" }),
-  stride: integer({ min: 1, default: 1 }),
-  padding: integer({ min: 0, default: 1 }),
-  pool: integer({ min: 1, default: 2, doc: "average-pool size after the layer (1 = none)" }),
+  channels: integer({ min: 1, max: LIMITS.units, doc: "output channels" }),
+  kernel: integer({ min: 1, max: 64, default: 3, doc: "square kernel size" }),
+  stride: integer({ min: 1, max: 64, default: 1 }),
+  padding: integer({ min: 0, max: 64, default: 1 }),
+  pool: integer({ min: 1, max: 64, default: 2, doc: "average-pool size after the layer (1 = none)" }),
 });
 
 const schedule: Schema<ScheduleConfig> = object({
@@ -112,10 +117,33 @@ export const classificationSchema: Schema<ClassificationConfig> = object({
     ),
     trainSubset: optional(integer({ min: 1, doc: "use only the first N training images" })),
     testSubset: optional(integer({ min: 1, doc: "use only the first N test images" })),
+    validation: optional(integer({
+      min: 1,
+      doc: "hold out the last N training images (after trainSubset) as a validation split; metrics.csv " +
+        "then has validation_accuracy per epoch, and the recipe search selects on it",
+    })),
+    standardize: optional(boolean({
+      doc: "per-channel standardisation with the training images' mean and std (kept in the run's " +
+        "stats.json); unset: on for cifar10, off for mnist and fashion-mnist",
+    })),
+    augment: optional(object({
+      crop: integer({ min: 0, default: 0, doc: "random crop: pad by N zero pixels, crop back (0 = off)" }),
+      flip: boolean({ default: false, doc: "random horizontal flip" }),
+    }, { doc: "training-image augmentation, drawn per (seed, epoch, step); unset: none" })),
   }),
   model: object({
-    hidden: array(integer({ min: 1 }), { default: [256, 256], doc: "hidden FC widths" }),
-    conv: optional(array(convLayer, { doc: "conv layers before the FC layers (CIFAR-10)" })),
+    hidden: array(integer({ min: 1, max: LIMITS.units }), {
+      default: [256, 256],
+      maxItems: LIMITS.layers,
+      doc: "hidden FC widths",
+    }),
+    conv: optional(
+      array(convLayer, { maxItems: LIMITS.layers, doc: "conv layers before the FC layers (CIFAR-10)" }),
+    ),
+    convBias: optional(oneOf(CONV_BIAS_REDUCTIONS, {
+      doc: "conv bias update: the drive summed over positions (the exact gradient; unset) or its mean " +
+        "(lib/nn/linear_map.ts)",
+    })),
   }),
   variant: oneOf(VARIANTS, { default: "proposed", doc: "learning rule / ablation preset" }),
   rule: object({
@@ -140,13 +168,18 @@ export const classificationSchema: Schema<ClassificationConfig> = object({
     weightDecay: number({ min: 0, default: 0, doc: "L2 weight decay (added to the gradient)" }),
     schedule,
   }),
-  epochs: integer({ min: 1, default: 10 }),
-  batchSize: integer({ min: 1, default: 128 }),
-  seed: integer({ min: 0, default: 0 }),
+  epochs: integer({ min: 1, max: 1_000_000, default: 10 }),
+  batchSize: integer({ min: 1, max: LIMITS.units, default: 128 }),
+  seed: integer({ min: 0, max: LIMITS.seed, default: 0 }),
   backend: oneOf(BACKEND_CHOICES, { default: "auto", doc: "auto = webgpu when an adapter exists, else cpu" }),
   outDir: string({ default: "runs", doc: "runs go to <outDir>/<name>" }),
   checkpointEvery: integer({ min: 0, default: 1, doc: "epochs between checkpoints (0 = only the last)" }),
 });
+
+/** Whether a run standardises its inputs: `dataset.standardize`, or by default only CIFAR-10. */
+export function standardizes(dataset: ClassificationConfig["dataset"]): boolean {
+  return dataset.standardize ?? dataset.name === "cifar10";
+}
 
 /** The defaults as a full config. */
 export function defaultClassificationConfig(): ClassificationConfig {

@@ -14,20 +14,27 @@ import { appendCsvRow, type CsvRow, filterCsvRows } from "../io/csv.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { ProgressBar } from "../io/progress.ts";
 import { loadCheckpoint, saveCheckpoint, trainingTensors } from "../io/checkpoint.ts";
-import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder } from "../io/run_folder.ts";
-import type { ClassificationConfig } from "./config.ts";
-import { Classifier } from "./classifier.ts";
+import { CHECKPOINT_FILE, METRICS_FILE, openRunFolder, STATS_FILE } from "../io/run_folder.ts";
+import { recordProvenance } from "../io/provenance.ts";
+import { type ClassificationConfig, standardizes } from "./config.ts";
+import { UsageError } from "../io/command.ts";
+import { channelStats, InputPipeline, readStats, statsMismatch } from "./input.ts";
+import type { Classifier } from "./classifier.ts";
+import { classifierFor } from "./load.ts";
 import { postHoc } from "./posthoc.ts";
 import { attributeDataset, type ErrorAttribution } from "./attribution.ts";
-import { type RuleSettings, variantSettings } from "./variants.ts";
+export { settingsFor } from "./variants.ts";
 import { type Dataset, loadDataset } from "./data.ts";
 import { learningRateScale } from "./schedule.ts";
+import { type PaperFigures, paperFigures, paperTable } from "./paper_figures.ts";
 
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
   trainAccuracy: number;
   testAccuracy: number;
+  /** Accuracy on the held-out validation split (null without `dataset.validation`). */
+  validationAccuracy: number | null;
   seconds: number;
   /** Per layer: mean |U_p| over the epoch (gradient attenuation). */
   meanDrive: number[];
@@ -69,21 +76,15 @@ export class TrainingDivergedError extends Error {
   override name = "TrainingDivergedError";
 }
 
-/** The learning-rule settings a config asks for: its variant preset with the `rule` overrides applied. */
-export function settingsFor(config: ClassificationConfig): RuleSettings {
-  const s = variantSettings(config.variant);
-  const r = config.rule;
-  return {
-    ...s,
-    uniformWidth: r.uniformWidth ?? s.uniformWidth,
-    widths: r.widths ?? s.widths,
-    centering: r.centering ?? s.centering,
-    asymmetricInit: r.asymmetricInit ?? s.asymmetricInit,
-    floor: r.floor ?? s.floor,
-  };
-}
-
 const ATTRIBUTION = "attribution.json";
+/** The paper's post-hoc figures of the final network (./paper_figures.ts), as JSON and as a table. */
+export const POSTHOC_JSON = "posthoc.json";
+export const POSTHOC_MD = "posthoc.md";
+
+function postHocReport(config: ClassificationConfig, figures: PaperFigures): string {
+  return `# Post-hoc figures: ${config.name} (${config.variant}, ${config.dataset.name}, ` +
+    `epoch ${config.epochs})\n\n${paperTable(figures)}`;
+}
 /** What a resumed run may change: its length, where it computes, how often it saves, where it reads data. */
 export const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
 
@@ -99,25 +100,8 @@ export async function runClassification(
   });
   const backend = options.backend ?? await createBackend(config.backend);
   const data = options.dataset ?? await loadDataset(config.dataset, log ?? undefined);
-  const clf = new Classifier(backend, {
-    inputs: data.inputs,
-    image: data.image,
-    conv: config.model.conv,
-    hidden: config.model.hidden,
-    classes: data.classes,
-    settings: settingsFor(config),
-    optimizer: {
-      kind: config.optimizer.kind,
-      lr: config.optimizer.lr,
-      momentum: config.optimizer.momentum,
-      beta1: config.optimizer.beta1,
-      beta2: config.optimizer.beta2,
-      eps: config.optimizer.eps,
-      weightDecay: config.optimizer.weightDecay,
-    },
-    lrMultipliers: config.rule.lrMultipliers,
-    seed: config.seed,
-  });
+  const pipeline = await inputPipeline(config, data, dir, resumed);
+  const clf = classifierFor(config, backend, data);
   try {
     const epochs: EpochRecord[] = [];
     let start = 0;
@@ -126,13 +110,18 @@ export async function runClassification(
       await filterCsvRows(join(dir, METRICS_FILE), (row) => Number(row.epoch) <= start);
       log?.(`resumed ${dir} after epoch ${start}`);
     }
+    await recordProvenance(dir, backend, start);
     const last = Math.min(config.epochs, start + (options.stopAfterEpochs ?? Infinity));
     log?.(
       `${config.name}: ${config.variant} on ${config.dataset.name}, ${backend.deviceName}, ` +
-        `${data.inputs}-${config.model.hidden.join("-")}-${data.classes}, ${data.trainCount} train images`,
+        `${data.image.join("x")}-${
+          [...(config.model.conv ?? []).map((c) => `c${c.channels}`), ...config.model.hidden]
+            .join("-")
+        }-${data.classes}, ${data.trainCount} train images` +
+        (data.validation ? `, ${data.validation.count} validation` : ""),
     );
     for (let epoch = start + 1; epoch <= last; epoch++) {
-      const record = await trainEpoch(clf, data, config, epoch, log);
+      const record = await trainEpoch(clf, data, pipeline, config, epoch, log);
       epochs.push(record);
       await appendCsvRow(join(dir, METRICS_FILE), csvRow(record));
       if (config.checkpointEvery > 0 && epoch % config.checkpointEvery === 0 || epoch === config.epochs) {
@@ -142,12 +131,19 @@ export async function runClassification(
     // (Resuming a finished run trains nothing: its accuracy comes from the restored checkpoint.)
     const finalTestAccuracy = epochs.length
       ? epochs[epochs.length - 1].testAccuracy
-      : await clf.evaluate(data.testImages, data.testLabels);
+      : await clf.evaluate(data.testImages, data.testLabels, pipeline.prepare);
     // Where the final network's test errors come from (dual-stream output layers only).
     let attribution: ErrorAttribution | null = null;
     if (last === config.epochs && clf.net.layers[clf.net.layers.length - 1].dualStream) {
-      attribution = await attributeDataset(clf.net, data.testImages, data.testLabels, data.inputs);
+      const testInputs = pipeline.chunk(data.testImages, 0, data.testLabels.length);
+      attribution = await attributeDataset(clf.net, testInputs, data.testLabels, data.inputs);
       await writeFileAtomic(join(dir, ATTRIBUTION), JSON.stringify(attribution, null, 2) + "\n");
+    }
+    if (last === config.epochs && epochs.length > 0) {
+      const updates = await probeUpdates(clf, data, pipeline, config.batchSize);
+      const figures = paperFigures(config, { ...epochs[epochs.length - 1], updates }, data);
+      await writeFileAtomic(join(dir, POSTHOC_JSON), JSON.stringify(figures, null, 2) + "\n");
+      await writeFileAtomic(join(dir, POSTHOC_MD), postHocReport(config, figures));
     }
     return { dir, config, epochs, finalTestAccuracy, backend: backend.deviceName, attribution };
   } finally {
@@ -156,9 +152,61 @@ export async function runClassification(
   }
 }
 
+/**
+ * The run's input pipeline. With standardisation the training images' per-channel statistics are written
+ * to stats.json when the run starts; a resumed run recomputes them and refuses data that gives others
+ * (another copy of the data set at a new dataset.path, another subset), since its network learned on the
+ * saved ones.
+ */
+export async function inputPipeline(
+  config: ClassificationConfig,
+  data: Dataset,
+  dir: string,
+  resumed: boolean,
+): Promise<InputPipeline> {
+  const augment = config.dataset.augment ?? null;
+  if (!standardizes(config.dataset)) return new InputPipeline(data.image, null, augment);
+  const stats = channelStats(data.trainImages, data.trainCount, data.image, data.name);
+  const path = join(dir, STATS_FILE);
+  if (resumed) {
+    const saved = await readStats(path);
+    if (!saved) {
+      throw new UsageError(
+        `--resume: ${dir} has no ${STATS_FILE}, so it was trained on raw pixels; resume it with ` +
+          `--set dataset.standardize=false`,
+      );
+    }
+    const why = statsMismatch(saved, stats);
+    if (why) {
+      throw new UsageError(
+        `--resume: the training images' statistics do not match ${path} (${why}); resume with the data ` +
+          `the run started on (dataset.path, trainSubset, validation) or start a new run`,
+      );
+    }
+    return new InputPipeline(data.image, saved, augment);
+  }
+  await writeFileAtomic(path, JSON.stringify(stats, null, 2) + "\n");
+  return new InputPipeline(data.image, stats, augment);
+}
+
+/** Per-layer mean |ΔW| of the final network on the first minibatch of training images (no augmentation). */
+async function probeUpdates(
+  clf: Classifier,
+  data: Dataset,
+  pipeline: InputPipeline,
+  batch: number,
+): Promise<number[]> {
+  const n = Math.min(batch, data.trainCount);
+  using x = ops.tensor(clf.backend, pipeline.chunk(data.trainImages, 0, n), [n, data.inputs]);
+  using y = ops.tensor(clf.backend, data.trainLabels.subarray(0, n), [n]);
+  using targets = ops.oneHot(y, data.classes);
+  return await clf.updateMagnitudes(x, targets);
+}
+
 async function trainEpoch(
   clf: Classifier,
   data: Dataset,
+  pipeline: InputPipeline,
   config: ClassificationConfig,
   epoch: number,
   log: ((line: string) => void) | null,
@@ -177,11 +225,9 @@ async function trainEpoch(
     : null;
   let peeking = false, lastPeek = performance.now();
   for (let step = 0; step < steps; step++) {
-    for (let b = 0; b < batch; b++) {
-      const row = order[step * batch + b];
-      hostX.set(data.trainImages.subarray(row * inputs, (row + 1) * inputs), b * inputs);
-      hostY[b] = data.trainLabels[row];
-    }
+    const rows = order.subarray(step * batch, (step + 1) * batch);
+    pipeline.trainBatch(data.trainImages, rows, hostX, { seed: config.seed, epoch, step });
+    for (let b = 0; b < batch; b++) hostY[b] = data.trainLabels[rows[b]];
     ops.write(x, hostX);
     ops.write(y, hostY);
     using targets: Tensor = ops.oneHot(y, data.classes);
@@ -212,7 +258,9 @@ async function trainEpoch(
         `Epochs before ${epoch} are saved in ${join(config.outDir, config.name)}.`,
     );
   }
-  const testAccuracy = await clf.evaluate(data.testImages, data.testLabels);
+  const testAccuracy = await clf.evaluate(data.testImages, data.testLabels, pipeline.prepare);
+  const v = data.validation;
+  const validationAccuracy = v ? await clf.evaluate(v.images, v.labels, pipeline.prepare) : null;
   const floor = clf.options.settings.floor ?? 0;
   const measures = await postHoc(clf.net.layers, floor);
   const seconds = (performance.now() - started) / 1000;
@@ -223,6 +271,7 @@ async function trainEpoch(
     trainLoss: train.loss,
     trainAccuracy: train.accuracy,
     testAccuracy,
+    validationAccuracy,
     seconds,
     meanDrive: train.meanDrive,
     eiRatio: dual.map((m) => m!.eiRatio),
@@ -236,6 +285,7 @@ function csvRow(r: EpochRecord): CsvRow {
     train_loss: r.trainLoss,
     train_accuracy: r.trainAccuracy,
     test_accuracy: r.testAccuracy,
+    ...(r.validationAccuracy === null ? {} : { validation_accuracy: r.validationAccuracy }),
     seconds: Number(r.seconds.toFixed(3)),
   };
   r.meanDrive.forEach((d, l) => (row[`drive_l${l + 1}`] = d));

@@ -3,6 +3,7 @@
  * innovations: layer-specific sigmoid widths, batch-centered class error and asymmetric E/I init.
  */
 import type { RuleName } from "../rules/step.ts";
+import type { ClassificationConfig } from "./config.ts";
 
 export const VARIANTS = [
   "proposed",
@@ -91,4 +92,18 @@ export function variantSettings(name: VariantName): RuleSettings {
 
 export function isVariant(name: string): name is VariantName {
   return (VARIANTS as readonly string[]).includes(name);
+}
+
+/** The learning-rule settings a config asks for: its variant preset with the `rule` overrides applied. */
+export function settingsFor(config: ClassificationConfig): RuleSettings {
+  const s = variantSettings(config.variant);
+  const r = config.rule;
+  return {
+    ...s,
+    uniformWidth: r.uniformWidth ?? s.uniformWidth,
+    widths: r.widths ?? s.widths,
+    centering: r.centering ?? s.centering,
+    asymmetricInit: r.asymmetricInit ?? s.asymmetricInit,
+    floor: r.floor ?? s.floor,
+  };
 }

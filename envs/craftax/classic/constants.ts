@@ -48,7 +48,9 @@ export const Action = {
   MAKE_STONE_SWORD: 15,
   MAKE_IRON_SWORD: 16,
 } as const;
+/** Number of actions (17). */
 export const NUM_ACTIONS = 17;
+/** Action names in id order, lower case (`noop`, `left`, ...). */
 export const ACTION_NAMES: readonly string[] = Object.keys(Action).map((k) => k.toLowerCase());
 
 /** Achievement ids (0..21); reward +1 the first time each is set. */
@@ -76,7 +78,9 @@ export const Achievement = {
   MAKE_IRON_PICKAXE: 20,
   MAKE_IRON_SWORD: 21,
 } as const;
+/** Number of achievements (22). */
 export const NUM_ACHIEVEMENTS = 22;
+/** Achievement names in id order, lower case (`collect_wood`, ...). */
 export const ACHIEVEMENT_NAMES: readonly string[] = Object.keys(Achievement).map((k) => k.toLowerCase());
 
 /** Inventory slots, in the original's (and the observation's) order. */
@@ -104,7 +108,8 @@ export const OBS_ROWS = 7;
 export const OBS_COLS = 9;
 export const OBS_CHANNELS = NUM_BLOCKS + 4;
 export const OBS_MAP_SIZE = OBS_ROWS * OBS_COLS * OBS_CHANNELS; // 1323
-export const OBS_SIZE = OBS_MAP_SIZE + NUM_INV + 4 + 4 + 2; // 1345
+/** Length of the symbolic observation: 7 × 9 × 21 map channels, inventory, intrinsics, direction, light/sleep (1345). */
+export const OBS_SIZE: number = OBS_MAP_SIZE + NUM_INV + 4 + 4 + 2; // 1345
 
 // Mob slots are stored in one struct-of-arrays block per env, in the original's update order.
 export const MAX_ZOMBIES = 3;

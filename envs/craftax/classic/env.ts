@@ -24,6 +24,7 @@ import { generateWorld } from "./worldgen.ts";
 export interface ClassicStepResult {
   /** numEnvs x 1345 observations (after auto-reset for finished envs). */
   obs: Float32Array;
+  /** Reward of the step per env (achievements unlocked plus the health change / 10). */
   rewards: Float32Array;
   /** 1 where the step ended an episode (the env has already been reset). */
   dones: Uint8Array;
@@ -33,12 +34,30 @@ export interface ClassicStepResult {
   finishedAchievements: Uint8Array;
 }
 
+/**
+ * Batched Craftax-Classic, bit-exact to the JAX original (symbolic observations). RL code uses the `VecEnv`
+ * wrapper {@link CraftaxClassicVecEnv} (or `makeVecEnv("craftax-classic")`).
+ *
+ * @example
+ * ```ts
+ * import { CRAFTAX_ACHIEVEMENT_NAMES, CraftaxAction, CraftaxClassic } from "@diffusing-blame/ed";
+ * const env = new CraftaxClassic();
+ * const obs = env.reset(0, 4); // 4 worlds: PRNGKey(0) .. PRNGKey(3)
+ * const r = env.step(new Int32Array(4).fill(CraftaxAction.DO)); // interact with the facing block
+ * console.log(obs.length, r.rewards, CRAFTAX_ACHIEVEMENT_NAMES.length); // 5380 Float32Array(4) [...] 22
+ * ```
+ */
 export class CraftaxClassic {
-  static readonly OBS_SIZE = OBS_SIZE;
-  static readonly NUM_ACTIONS = NUM_ACTIONS;
-  static readonly NUM_ACHIEVEMENTS = NUM_ACHIEVEMENTS;
+  /** Observation length per env (1345). */
+  static readonly OBS_SIZE: number = OBS_SIZE;
+  /** Number of actions (17). */
+  static readonly NUM_ACTIONS: number = NUM_ACTIONS;
+  /** Number of achievements (22). */
+  static readonly NUM_ACHIEVEMENTS: number = NUM_ACHIEVEMENTS;
 
+  /** Environments since the last reset (0 before). */
   numEnvs = 0;
+  /** The batch's state (replaced by every reset). */
   state: ClassicState = new ClassicState(1);
   /** Harness keys, [env][2] as int32 bit patterns. */
   private keys = new Int32Array(2);

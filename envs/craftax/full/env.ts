@@ -20,6 +20,7 @@ import { fullStepResult, stepFullEnv } from "./step.ts";
 export interface FullStepResult {
   /** numEnvs x 8268 observations (after auto-reset for finished envs). */
   obs: Float32Array;
+  /** Reward of the step per env (achievements unlocked, weighted, plus the health change / 10). */
   rewards: Float32Array;
   /** 1 where the step ended an episode (the env has already been reset). */
   dones: Uint8Array;
@@ -35,12 +36,30 @@ function resetFromKey(s: FullState, e: number, k0: number, k1: number, jitted: b
   resetFullEnv(s, e, Uint32Array.of(TF_OUT[0] >>> 0, TF_OUT[1] >>> 0), jitted);
 }
 
+/**
+ * Batched full Craftax (9 floors, 43 actions, 67 achievements, 8268-float symbolic observation), bit-exact to
+ * the JAX original.
+ *
+ * @example
+ * ```ts
+ * import { CRAFTAX_FULL_OBS_SIZE, CraftaxFull, CraftaxFullAction } from "@diffusing-blame/ed";
+ * const env = new CraftaxFull();
+ * env.reset(0, 2);
+ * const r = env.step(new Int32Array([CraftaxFullAction.NOOP, CraftaxFullAction.DO]));
+ * console.log(r.obs.length === 2 * CRAFTAX_FULL_OBS_SIZE, env.state.playerLevel); // true Int32Array [0, 0]
+ * ```
+ */
 export class CraftaxFull {
-  static readonly OBS_SIZE = FULL_OBS_SIZE;
-  static readonly NUM_ACTIONS = FULL_NUM_ACTIONS;
-  static readonly NUM_ACHIEVEMENTS = FULL_NUM_ACHIEVEMENTS;
+  /** Observation length per env (8268). */
+  static readonly OBS_SIZE: number = FULL_OBS_SIZE;
+  /** Number of actions (43). */
+  static readonly NUM_ACTIONS: number = FULL_NUM_ACTIONS;
+  /** Number of achievements (67). */
+  static readonly NUM_ACHIEVEMENTS: number = FULL_NUM_ACHIEVEMENTS;
 
+  /** Environments since the last reset (0 before). */
   numEnvs = 0;
+  /** The batch's state (replaced by every reset). */
   state: FullState = new FullState(1);
   private keys = new Int32Array(2);
   private obs = new Float32Array(FULL_OBS_SIZE);

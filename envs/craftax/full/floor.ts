@@ -21,6 +21,7 @@ export interface FullWorld {
   lightMap: Float32Array;
   /** Ladder positions, [level][2]. */
   downLadders: Int32Array;
+  /** Up-ladder positions, [level][2]. */
   upLadders: Int32Array;
   /** Potion colour -> effect, a random permutation of 0..5 per episode. */
   potionMapping: Int32Array;

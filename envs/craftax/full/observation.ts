@@ -23,7 +23,8 @@ import {
 
 export const FULL_OBS_ROWS = 9, FULL_OBS_COLS = 11, FULL_OBS_CHANNELS = 83;
 export const FULL_OBS_MAP_SIZE = FULL_OBS_ROWS * FULL_OBS_COLS * FULL_OBS_CHANNELS; // 8217
-export const FULL_OBS_SIZE = FULL_OBS_MAP_SIZE + 51; // 8268
+/** Length of the symbolic observation: 9 × 11 × 83 map channels plus 51 scalars (8268). */
+export const FULL_OBS_SIZE: number = FULL_OBS_MAP_SIZE + 51; // 8268
 const ITEM0 = FULL_NUM_BLOCKS, MOB0 = ITEM0 + 5, VIS = FULL_OBS_CHANNELS - 1;
 const f = Math.fround;
 const F01 = f(0.1);
@@ -57,6 +58,10 @@ export function writeFullObservation(
  * observation, and clears the mob channels it set last time. The result equals
  * `writeFullObservation` as long as nobody else writes into the buffer.
  */
+/**
+ * Writes full-Craftax observations incrementally: it remembers what it wrote for each env's view and
+ * rewrites only the changed cells, so a caller must keep passing the same output rows.
+ */
 export class FullObservationWriter {
   // Per env and view cell: the block (DARK when not visible, NONE before the first write) and item.
   private readonly lastBlock: Uint8Array;
@@ -64,12 +69,14 @@ export class FullObservationWriter {
   /** Per env: count, then the view indices of the mob channels set to 1 last time. */
   private readonly mobOnes: Int32Array;
 
+  /** A writer for `numEnvs` environments. */
   constructor(numEnvs: number) {
     this.lastBlock = new Uint8Array(numEnvs * VIEW_CELLS).fill(NONE);
     this.lastItem = new Uint8Array(numEnvs * VIEW_CELLS);
     this.mobOnes = new Int32Array(numEnvs * MOB_STRIDE);
   }
 
+  /** Writes env `e`'s observation into `out` at `offset` (`jitted`: reproduce the jitted step's float ops). */
   write(s: FullState, e: number, out: Float32Array, offset: number, jitted = false): void {
     const ones = this.mobOnes, l0 = e * MOB_STRIDE;
     for (let k = 1; k <= ones[l0]; k++) out[offset + ones[l0 + k]] = 0;

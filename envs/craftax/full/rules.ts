@@ -42,7 +42,9 @@ export const FullAction = {
   LEVEL_UP_INTELLIGENCE: 41,
   ENCHANT_BOW: 42,
 } as const;
+/** Number of actions (43). */
 export const FULL_NUM_ACTIONS = 43;
+/** Action names in id order, lower case. */
 export const FULL_ACTION_NAMES: readonly string[] = Object.keys(FullAction).map((k) => k.toLowerCase());
 
 /** The 67 achievements (ids as in the original; not in declaration order). */
@@ -95,6 +97,7 @@ export const FullAchievement = {
   DEFEAT_KNIGHT: 65,
   DEFEAT_ARCHER: 66,
 } as const;
+/** Achievement names by id, lower case. */
 export const FULL_ACHIEVEMENT_NAMES: readonly string[] = (() => {
   const names = new Array<string>(67);
   for (const [k, v] of Object.entries(FullAchievement)) names[v] = k.toLowerCase();

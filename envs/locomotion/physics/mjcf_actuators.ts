@@ -59,6 +59,9 @@ export function readActuators(
     const range = parseNumbers(el, a, "ctrlrange", 2);
     const lim = parseBool(el, a, "ctrllimited") ?? range !== undefined;
     if (lim && !range) throw new MjcfError("ctrllimited motor needs a ctrlrange", el.path, el.line);
+    if (lim && range && !(range[0] < range[1])) {
+      throw new MjcfError(`ctrlrange ${range.join(" ")} must have lower < upper`, el.path, el.line);
+    }
     actDof[i] = jntDofAdr[ji];
     actGear[i] = gear[0];
     actCtrlLimited[i] = lim ? 1 : 0;

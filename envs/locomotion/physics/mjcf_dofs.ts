@@ -8,6 +8,7 @@
 import type { RawJoint } from "./mjcf_body_tree.ts";
 import type { Link } from "./mjcf_fusion.ts";
 import { JOINT_FREE } from "./model.ts";
+import { MjcfError } from "./errors.ts";
 
 /** A joint and the link it moves. */
 export interface LinkJoint {
@@ -43,6 +44,19 @@ export function layoutDofs(links: Link[]): DofLayout {
   const joints: LinkJoint[] = [];
   for (let b = 0; b < nbody; b++) for (const j of links[b].raw.joints) joints.push({ j, body: b });
   const njnt = joints.length;
+  const named = new Map<string, RawJoint>();
+  for (const { j } of joints) {
+    if (!j.name) continue;
+    const first = named.get(j.name);
+    if (first) {
+      throw new MjcfError(
+        `repeated joint name '${j.name}' (first at line ${first.el.line})`,
+        j.el.path,
+        j.el.line,
+      );
+    }
+    named.set(j.name, j);
+  }
   let nq = 0, nv = 0;
   const jntQposAdr = new Int32Array(njnt);
   const jntDofAdr = new Int32Array(njnt);

@@ -23,6 +23,7 @@ import { biasForces } from "./rne.ts";
 import { solveConstraints } from "./solver.ts";
 import { Workspace } from "./workspace.ts";
 
+/** Options of {@link Pipeline}. */
 export interface PipelineOptions {
   /** Enable floor contacts (default true). */
   contacts?: boolean;
@@ -35,10 +36,25 @@ export interface PipelineOptions {
   solver?: "exact" | "fista";
 }
 
+/**
+ * The physics of one model: substeps on a scratch workspace, or `stepEnv` on one environment's slice of
+ * batched state. The locomotion environments own one each.
+ *
+ * @example
+ * ```ts
+ * import { HALF_CHEETAH_XML, loadMjcf, Pipeline } from "@diffusing-blame/ed";
+ * const pipeline = new Pipeline(loadMjcf(HALF_CHEETAH_XML));
+ * console.log(pipeline.model.nq, pipeline.model.nu, pipeline.substep()); // 9 6 true
+ * ```
+ */
 export class Pipeline {
+  /** @ignore Scratch state of the current substep (internal). */
   readonly ws: Workspace;
+  /** Whether floor contacts are simulated. */
   readonly contacts: boolean;
+  /** Whether joint limits are enforced. */
   readonly limits: boolean;
+  /** The constraint solver in use. */
   readonly solver: "exact" | "fista";
   private readonly nnls?: NnlsScratch;
   /**
@@ -51,7 +67,12 @@ export class Pipeline {
   private readonly stiffQ: Int32Array;
   private readonly stiffK: Float64Array;
 
-  constructor(readonly model: Model, opts: PipelineOptions = {}) {
+  /** Allocates the workspace for `model`. */
+  constructor(
+    /** The compiled model. */
+    readonly model: Model,
+    opts: PipelineOptions = {},
+  ) {
     this.ws = new Workspace(model);
     this.contacts = opts.contacts ?? true;
     this.limits = opts.limits ?? true;
@@ -172,6 +193,7 @@ export class Pipeline {
     else if ((env + 1) * rows <= this.warm.length) this.warm.fill(0, env * rows, (env + 1) * rows);
   }
 
+  /** Makes room for the warm-start flags of `slots` environments, keeping the existing ones. */
   private growWarm(slots: number): void {
     const rows = this.ws.maxRows;
     const next = new Uint8Array(Math.max(slots, (2 * this.warm.length) / rows) * rows);

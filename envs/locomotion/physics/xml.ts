@@ -25,6 +25,9 @@ function label(tag: string, name: string | undefined, ordinal: number): string {
 }
 
 /** Parses `text` into its root element. Throws an Error naming the line on malformed markup. */
+/** Deepest element nesting accepted (MuJoCo models need a few dozen levels). */
+export const MAX_DEPTH = 512;
+
 export function parseXml(text: string): XmlElement {
   const cache = { idx: 0, line: 1 };
   const stack: XmlElement[] = [];
@@ -107,6 +110,8 @@ export function parseXml(text: string): XmlElement {
     else if (root) fail("more than one root element", lt);
     else root = el;
     if (!selfClose) {
+      // Later passes walk the tree recursively; a bound keeps a hostile file from overflowing the stack.
+      if (stack.length >= MAX_DEPTH) fail(`elements nested deeper than ${MAX_DEPTH} levels`, lt);
       stack.push(el);
       counts.push(new Map());
     }

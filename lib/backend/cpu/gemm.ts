@@ -22,6 +22,7 @@
  * sanitizer). shutdownCpuThreads() terminates them, for tests that want to leave nothing behind.
  */
 import { Worker } from "node:worker_threads";
+import { workerEntry } from "./worker_entry.ts";
 import {
   claimChunk,
   CTL_CLAIM,
@@ -89,7 +90,9 @@ export function shutdownCpuThreads(): void {
 
 function ensureWorkers(count: number): void {
   while (workers.length < count) {
-    const w = new Worker(new URL("./gemm_worker.ts", import.meta.url), { workerData: { ctl: ctl.buffer } });
+    const w = new Worker(workerEntry(new URL("./gemm_worker.ts", import.meta.url)), {
+      workerData: { ctl: ctl.buffer },
+    });
     w.unref();
     if (workers.length === 0) globalThis.addEventListener("unload", shutdownCpuThreads);
     workers.push(w);

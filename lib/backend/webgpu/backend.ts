@@ -43,7 +43,7 @@ import {
 } from "./kernels/elementwise.ts";
 import { reduceKernel, softmaxKernel } from "./kernels/reduce.ts";
 import { rmsNormBackwardKernel, rmsNormKernel } from "./kernels/rms_norm.ts";
-import { gatherKernel, oneHotKernel, transposeKernel } from "./kernels/indexing.ts";
+import { gatherKernel, INDEX_FAULT_OPS, oneHotKernel, transposeKernel } from "./kernels/indexing.ts";
 import { randomKernel } from "./kernels/random.ts";
 import { adamKernel, sgdKernel } from "./kernels/optim.ts";
 
@@ -62,6 +62,8 @@ export class WebGpuBackend implements Backend {
   #empty: GPUBuffer;
   #maxBinding: number;
   #errors: Error[] = [];
+  /** Index-fault record of gather and oneHot (kernels/indexing.ts), read with every read-back. */
+  #faults: GpuStorage;
   #disposed = false;
 
   constructor(readonly context: GpuContext) {
@@ -73,6 +75,11 @@ export class WebGpuBackend implements Backend {
     this.batcher = new CommandBatcher(this.device);
     this.#empty = this.device.createBuffer({ size: MIN_BINDING, usage: STORAGE_USAGE, label: "empty" });
     this.#maxBinding = this.device.limits.maxStorageBufferBindingSize;
+    this.#faults = new GpuStorage(
+      this.device.createBuffer({ size: MIN_BINDING, usage: STORAGE_USAGE, label: "index faults" }),
+      4,
+      false,
+    );
     gemmTuning.minBigTiles = context.software ? 16 : 128;
     this.device.addEventListener("uncapturederror", (e) => {
       this.#errors.push(new Error(`webgpu: ${(e as GPUUncapturedErrorEvent).error.message}`));
@@ -140,6 +147,20 @@ export class WebGpuBackend implements Backend {
   }
 
   async read(items: { storage: Storage; dtype: DType }[]): Promise<(Float32Array | Int32Array)[]> {
+    // The index-fault record rides along with every read: a bad gather/oneHot index fails here, no extra sync.
+    const [faults, ...out] = await this.#readStaged([{ storage: this.#faults, dtype: "i32" }, ...items]);
+    if (faults[0] !== 0) {
+      this.batcher.clear(this.#faults.buffer, 16);
+      const op = INDEX_FAULT_OPS[faults[0]] ?? "indexing";
+      throw new Error(
+        `${op}: index ${faults[1]} at position ${faults[2]} is out of range [0, ${faults[3]}) ` +
+          `(found on the device after the step; the cpu backend reports it at the call)`,
+      );
+    }
+    return out;
+  }
+
+  async #readStaged(items: { storage: Storage; dtype: DType }[]): Promise<(Float32Array | Int32Array)[]> {
     const staged = items.map(({ storage }) => {
       const s = this.#check(storage);
       if (s.size === 0) return null;
@@ -184,6 +205,7 @@ export class WebGpuBackend implements Backend {
     this.pool.dispose();
     this.#readback.dispose();
     this.#empty.destroy();
+    this.#faults.buffer.destroy();
     this.device.destroy();
   }
 
@@ -337,13 +359,15 @@ export class WebGpuBackend implements Backend {
   gather(x: Tensor, idx: Tensor, rows: number, cols: number, axis: 0 | 1): Storage {
     const count = idx.size;
     const out = this.#out(axis === 0 ? count * cols : rows * count);
-    if (out.size) this.#run(gatherKernel(rows, cols, count, axis), [this.#in(x), this.#in(idx), out]);
+    if (out.size) {
+      this.#run(gatherKernel(rows, cols, count, axis), [this.#in(x), this.#in(idx), out, this.#faults]);
+    }
     return out;
   }
 
   oneHot(labels: Tensor, classes: number): Storage {
     const out = this.#out(labels.size * classes);
-    if (out.size) this.#run(oneHotKernel(labels.size, classes), [this.#in(labels), out]);
+    if (out.size) this.#run(oneHotKernel(labels.size, classes), [this.#in(labels), out, this.#faults]);
     return out;
   }
 

@@ -1,4 +1,13 @@
-<!--
+/**
+ * The HalfCheetah model as MJCF text. It lives in a module, not an .xml file, so that the package reads no
+ * file when imported by URL or from JSR; this is the only copy (tests hand it to MuJoCo through MuJoCo's
+ * virtual file system).
+ *
+ * @module
+ */
+
+/** MJCF (MuJoCo XML) of the HalfCheetah model, parsed by `loadMjcf`. */
+export const HALF_CHEETAH_XML: string = `<!--
   Planar HalfCheetah for the locomotion suite (Brax v2 "halfcheetah" dynamics; written from
   reference/brax.md §1.2). The torso moves on stacked root joints (slide x, slide z, hinge y); six leg
   hinges about y carry springs, damping and limits. Masses are rescaled to 14 kg in total.
@@ -64,3 +73,4 @@
     <motor name="ffoot" joint="ffoot" gear="30" />
   </actuator>
 </mujoco>
+`;

@@ -1,4 +1,13 @@
-<!--
+/**
+ * The Ant model as MJCF text. It lives in a module, not an .xml file, so that the package reads no
+ * file when imported by URL or from JSR; this is the only copy (tests hand it to MuJoCo through MuJoCo's
+ * virtual file system).
+ *
+ * @module
+ */
+
+/** MJCF (MuJoCo XML) of the Ant model, parsed by `loadMjcf`. */
+export const ANT_XML: string = `<!--
   Ant quadruped for the locomotion suite (Brax v2 "ant" dynamics; written from reference/brax.md §1.1).
   A torso sphere on a free joint, four two-link legs (hip about z, ankle about the leg's horizontal normal).
   Leg mounts carry no joint and are fused into the torso at load time.
@@ -88,3 +97,4 @@
     <motor name="ankle_3" joint="ankle_3" gear="150" ctrlrange="-1 1" />
   </actuator>
 </mujoco>
+`;

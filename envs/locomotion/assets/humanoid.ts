@@ -1,4 +1,13 @@
-<!--
+/**
+ * The Humanoid model as MJCF text. It lives in a module, not an .xml file, so that the package reads no
+ * file when imported by URL or from JSR; this is the only copy (tests hand it to MuJoCo through MuJoCo's
+ * virtual file system).
+ *
+ * @module
+ */
+
+/** MJCF (MuJoCo XML) of the Humanoid model, parsed by `loadMjcf`. */
+export const HUMANOID_XML: string = `<!--
   Humanoid for the locomotion suite (Brax v2 "humanoid" dynamics; written from reference/brax.md §1.3).
   Torso on a free joint; abdomen, hips, knees, shoulders and elbows as (stacked) hinges. The feet carry no
   joint and are fused into the shins at load time; only the two foot spheres touch the ground.
@@ -115,3 +124,4 @@
     <motor name="left_elbow" joint="left_elbow" gear="25" />
   </actuator>
 </mujoco>
+`;

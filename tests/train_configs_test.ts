@@ -1,0 +1,49 @@
+// The CIFAR-10 and MNIST configs of issue 14 are valid, sized as their comments say, and their search and
+// experiment files expand to valid runs with a validation split where recipes are selected.
+import assert from "assert";
+import { loadClassificationConfig, standardizes } from "../lib/train/config.ts";
+import { networkSize } from "../lib/train/flops.ts";
+import { loadSearch, stageRecipes } from "../lib/train/search.ts";
+import { loadExperiment } from "../lib/experiment/config.ts";
+import { planExperiment } from "../lib/experiment/runner.ts";
+import { classificationTask } from "../lib/train/experiment.ts";
+
+Deno.test("CIFAR-10 configs: reduced ≤ 1/16 of proposed's FLOPs, paper ≈ 8M single-stream weights", () => {
+  const proposed = networkSize(loadClassificationConfig("configs/cifar10_proposed.yaml"));
+  const reduced = networkSize(loadClassificationConfig("configs/cifar10_reduced.yaml"));
+  const paper = networkSize(loadClassificationConfig("configs/cifar10_paper.yaml"));
+  assert.ok(16 * reduced.macs <= proposed.macs, `${proposed.macs / reduced.macs}`);
+  assert.ok(16 * reduced.dualMacs <= proposed.dualMacs);
+  assert.ok(paper.weights > 7.5e6 && paper.weights < 8.5e6, `${paper.weights} weights`);
+  for (const file of ["cifar10_proposed", "cifar10_reduced", "cifar10_paper"]) {
+    const c = loadClassificationConfig(`configs/${file}.yaml`);
+    assert.ok(standardizes(c.dataset), `${file} standardises its inputs`);
+    assert.equal(c.dataset.augment, undefined, `${file}: no augmentation in the paper's rows`);
+    assert.equal(c.rule.lrMultipliers?.length, c.model.conv!.length + c.model.hidden.length + 1);
+  }
+});
+
+Deno.test("search files expand to valid recipes with a validation split", () => {
+  for (
+    const [file, first] of [["configs/cifar10_search.yaml", 10], ["configs/mnist_search.yaml", 6]] as const
+  ) {
+    const loaded = loadSearch(file);
+    const recipes = stageRecipes(loaded, 0, loaded.base);
+    assert.equal(recipes.length, first, file);
+    assert.ok((loaded.base as { dataset: { validation: number } }).dataset.validation === 5000);
+  }
+});
+
+Deno.test("experiment files: the CIFAR-10 ablation (7 variants × 3 seeds) and the MNIST final runs", () => {
+  const ablation = planExperiment(loadExperiment("configs/cifar10_ablation.yaml"), classificationTask());
+  assert.equal(ablation.length, 21);
+  assert.ok(ablation.every((r) => standardizes(r.config.dataset) && r.config.dataset.augment === undefined));
+  const final = planExperiment(loadExperiment("configs/mnist_final.yaml"), classificationTask());
+  assert.deepEqual(final.map((r) => r.config.seed), [0, 1, 2]);
+  assert.equal(final[0].config.dataset.validation, 5000);
+  for (const file of ["mnist_proposed_aug", "mnist_proposed_1024_aug"]) {
+    const c = loadClassificationConfig(`configs/${file}.yaml`);
+    assert.equal(c.dataset.validation, 5000);
+    assert.deepEqual(c.dataset.augment, { crop: 2, flip: false });
+  }
+});
