@@ -22,7 +22,9 @@ import { countStates } from "./status.ts";
 /** What {@link aggregateSweep} wrote. */
 export interface SweepSummary {
   /** Per experiment id: the table's rows. */
+  /** Per experiment id: the table's rows. */
   rows: Map<string, VariantSummary[]>;
+  /** Paths of every summary file written. */
   files: string[];
 }
 

@@ -42,7 +42,7 @@ import {
 } from "../config/schema.ts";
 import { readYamlFile } from "../config/yaml.ts";
 import { applyOverrides, deepMerge } from "../config/overrides.ts";
-import { experimentFromRaw, type LoadedExperiment, TASKS } from "../experiment/config.ts";
+import { experimentFromRaw, type LoadedExperiment, type TaskName, TASKS } from "../experiment/config.ts";
 import { RUN_NAME } from "../io/run_folder.ts";
 
 /** Where a sweep's runs train: this machine (lib/sweep/local.ts) or SLURM job arrays (lib/sweep/slurm.ts). */
@@ -52,6 +52,7 @@ export type ExecutorName = typeof EXECUTORS[number];
 
 /** What one SLURM array asks for; unset keys are left to the cluster's defaults. */
 export interface SlurmResources {
+  /** Partition (--partition). */
   partition: string | undefined;
   /** Time limit in a format sbatch accepts ("MM", "HH:MM:SS", "D-HH:MM", ...). */
   time: string | undefined;
@@ -61,7 +62,9 @@ export interface SlurmResources {
   gpus: number | undefined;
   /** Memory per element (--mem), e.g. "16G". */
   mem: string | undefined;
+  /** Account to charge (--account). */
   account: string | undefined;
+  /** Quality of service (--qos). */
   qos: string | undefined;
   /** At most this many elements of the array at a time (--array=...%N). */
   maxParallel: number | undefined;
@@ -93,15 +96,25 @@ const SEEDS = array(integer({ min: 0, max: 2 ** 32 - 1 }), { minItems: 1 });
 
 /** An experiment of the sweep, before it is merged with its experiment file. */
 export interface SweepEntry {
+  /** An experiment file to start from, relative to the sweep file. */
   experiment: string | undefined;
+  /** Title of the experiment's summary (default: the file's, else the id). */
   name: string | undefined;
-  task: typeof TASKS[number] | undefined;
+  /** classification or rl. */
+  task: TaskName | undefined;
+  /** The run config every run starts from, relative to the file that names it. */
   base: string | undefined;
+  /** Variants (classification) or algorithms (RL). */
   variants: string[] | undefined;
+  /** Seeds per variant (default: the sweep's, else the file's). */
   seeds: number[] | undefined;
+  /** The variant the others are tested against. */
   baseline: string | undefined;
+  /** Run-config overrides for this experiment's runs. */
   overrides: Record<string, unknown> | undefined;
+  /** Per-variant run-config overrides. */
   variantOverrides: Record<string, unknown> | undefined;
+  /** This experiment's SLURM resources, over the sweep's. */
   slurm: SlurmResources | undefined;
 }
 
@@ -122,13 +135,21 @@ const entrySchema: Schema<SweepEntry> = object({
 
 /** A validated sweep file (see the module doc). */
 export interface SweepConfig {
+  /** The sweep's name; its folder's sweep.json carries it. */
   name: string;
+  /** Folder of the sweep: runs, logs, summaries. */
   outDir: string;
+  /** Where runs train unless the command line says otherwise. */
   executor: ExecutorName;
+  /** Local executor: runs at a time. */
   parallel: number;
+  /** Seeds of every experiment that does not list its own. */
   seeds: number[] | undefined;
+  /** Run-config overrides for every run. */
   overrides: Record<string, unknown> | undefined;
+  /** SLURM resources of every array. */
   slurm: SlurmResources | undefined;
+  /** The experiments, by id. */
   experiments: Record<string, SweepEntry>;
 }
 
@@ -148,18 +169,23 @@ export const sweepSchema: Schema<SweepConfig> = object({
 export interface SweepExperiment {
   /** The id: a folder name, the first part of its run ids. */
   id: string;
+  /** The experiment as `deno task experiment` would load it. */
   loaded: LoadedExperiment;
+  /** Its array's resources. */
   slurm: SlurmResources;
 }
 
 /** A sweep file with every experiment merged with its experiment file and validated. */
 export interface LoadedSweep {
+  /** The sweep file. */
   file: string;
   /** The file with its overrides, as errors name it. */
   label: string;
   /** The `--set` overrides of the sweep file (every array element repeats them). */
   overrides: readonly string[];
+  /** The validated file. */
   config: SweepConfig;
+  /** Its experiments, in the file's order. */
   experiments: SweepExperiment[];
 }
 

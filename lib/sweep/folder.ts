@@ -24,9 +24,13 @@ export const SWEEP_FILE = "sweep.json";
 
 /** One `sbatch --array` submission: element i runs `runs[i]`. */
 export interface Submission {
+  /** The experiment's id. */
   experiment: string;
+  /** The array's job id, as sbatch printed it. */
   jobId: string;
+  /** Run ids by array index. */
   runs: string[];
+  /** The batch script. */
   script: string;
   /** ISO time of the submission. */
   submitted: string;
@@ -34,19 +38,27 @@ export interface Submission {
 
 /** The last local attempt at a run. */
 export interface LocalAttempt {
+  /** The run process's exit status. */
   exitCode: number;
+  /** Its log. */
   log: string;
+  /** ISO times of its start and end. */
   started: string;
+  /** See `started`. */
   ended: string;
 }
 
 /** sweep.json: the sweep the folder belongs to, its SLURM arrays and its runs' last local attempts. */
 export interface SweepManifest {
+  /** The name of the sweep the folder belongs to. */
   sweep: string;
   /** The sweep file it was started from. */
   file: string;
+  /** ISO time the folder was made. */
   created: string;
+  /** Every SLURM array submitted, oldest first. */
   submissions: Submission[];
+  /** Per run id: its last local attempt. */
   local: Record<string, LocalAttempt>;
 }
 

@@ -22,6 +22,7 @@ export interface LocalOptions {
   cores?: number;
   /** The command (argv) that trains one run. */
   command: (run: SweepRun) => string[];
+  /** Progress lines (default: console.log). */
   log?: (line: string) => void;
 }
 

@@ -17,8 +17,11 @@ import type { LoadedSweep, SweepExperiment } from "./config.ts";
 export interface SweepRun {
   /** `<experiment id>/<variant>_s<seed>`: stable while the sweep file names the same experiment. */
   id: string;
+  /** The experiment's id. */
   experiment: string;
+  /** Variant (classification) or algorithm (RL). */
   variant: string;
+  /** Its seed. */
   seed: number;
   /** The run folder. */
   dir: string;
@@ -28,13 +31,17 @@ export interface SweepRun {
 
 /** An experiment of the sweep with its task and runs. */
 export interface PlannedExperiment extends SweepExperiment {
+  /** The task that trains and reads back its runs. */
   task: ExperimentTask<unknown>;
+  /** Its runs, variants in file order, seeds within. */
   runs: SweepRun[];
 }
 
 /** A sweep expanded into its experiments' runs. */
 export interface SweepPlan {
+  /** The loaded sweep file. */
   sweep: LoadedSweep;
+  /** Its experiments with their runs. */
   experiments: PlannedExperiment[];
   /** Every run, experiment by experiment, variants in file order, seeds within. */
   runs: SweepRun[];

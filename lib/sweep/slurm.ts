@@ -28,7 +28,10 @@ export type Exec = (
 ) => Promise<{ code: number; stdout: string; stderr: string }>;
 
 /** Runs `command` on this machine; a missing command is a one-line error. */
-export const systemExec: Exec = async (command, args) => {
+export async function systemExec(
+  command: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const out = await new Deno.Command(command, { args, stdin: "null", stdout: "piped", stderr: "piped" })
       .output();
@@ -42,7 +45,7 @@ export const systemExec: Exec = async (command, args) => {
     }
     throw e;
   }
-};
+}
 
 /** Element states that may still run: the element holds or waits for a node. */
 export const ACTIVE_STATES: readonly string[] = [
@@ -64,8 +67,11 @@ export const ACTIVE_STATES: readonly string[] = [
 export interface SlurmElement {
   /** The array's job id (what sbatch printed). */
   arrayJobId: string;
+  /** Its index in the array (SLURM_ARRAY_TASK_ID). */
   index: number;
+  /** PENDING, RUNNING, COMPLETED, FAILED, TIMEOUT, CANCELLED, ... */
   state: string;
+  /** Why it waits or ended ("None", "NonZeroExitCode", ...); may lag behind the state. */
   reason: string;
   /** Time used, as squeue prints it ("1:02", "1-02:03:04"). */
   elapsed: string;
@@ -138,6 +144,7 @@ export interface ArrayScript {
   jobName: string;
   /** Run ids; element i runs runs[i]. */
   runs: readonly string[];
+  /** What each element asks for. */
   resources: SlurmResources;
   /** Absolute folder of the element logs (`<jobid>_<index>.log`); it must exist before sbatch. */
   logDir: string;

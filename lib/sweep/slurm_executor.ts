@@ -17,9 +17,11 @@ export interface SubmitOptions {
   command: readonly string[];
   /** Folder the elements run in (default: the current one). */
   workDir?: string;
+  /** Runs sbatch (default: on this machine). */
   exec?: Exec;
   /** Print the scripts; write and submit nothing. */
   dryRun?: boolean;
+  /** Progress lines (default: console.log). */
   log?: (line: string) => void;
 }
 

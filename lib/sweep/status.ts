@@ -22,7 +22,9 @@ export type RunState = "finished" | "running" | "queued" | "failed" | "interrupt
 
 /** One run's state and what it rests on. */
 export interface RunStatus {
+  /** The run. */
   run: SweepRun;
+  /** Where it stands. */
   state: RunState;
   /** What the state rests on: the SLURM element, the exit status, the metrics rows written. */
   detail: string;
@@ -34,6 +36,7 @@ export interface RunStatus {
 
 /** Every run's state, in plan order. */
 export interface SweepStatus {
+  /** Every run, in plan order. */
   runs: RunStatus[];
   /** Why SLURM states are unknown (squeue missing or failing), else undefined. */
   slurmProblem?: string;
