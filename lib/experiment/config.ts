@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import {
   array,
   ConfigError,
@@ -100,6 +100,18 @@ export interface LoadedExperiment {
 export function loadExperiment(file: string, overrides: readonly string[] = []): LoadedExperiment {
   const raw = applyOverrides(readYamlFile(file), overrides, experimentSchema as Schema<unknown>);
   const label = overrides.length ? `${file} (with --set ${overrides.join(" ")})` : file;
+  return experimentFromRaw(raw, { file, label, baseDir: dirname(file), overrides });
+}
+
+/**
+ * Validates a raw experiment (a parsed file, or one a sweep composed) and reads its base run config from
+ * `baseDir`; errors are labelled with `label`. Each seed and variant may appear once.
+ */
+export function experimentFromRaw(
+  raw: unknown,
+  where: { file: string; label: string; baseDir: string; overrides?: readonly string[] },
+): LoadedExperiment {
+  const { file, label } = where;
   const experiment = validate(experimentSchema, raw, label);
   const seen = new Set<number>();
   experiment.seeds.forEach((s, i) => {
@@ -108,8 +120,10 @@ export function loadExperiment(file: string, overrides: readonly string[] = []):
   });
   const dup = experiment.variants.find((v, i) => experiment.variants.indexOf(v) !== i);
   if (dup) throw new ConfigError(label, "variants", `lists "${dup}" twice`);
-  const base = experiment.base ? readYamlFile(join(dirname(file), experiment.base)) : {};
-  return { file, label, experiment, base, overrides };
+  const base = experiment.base
+    ? readYamlFile(isAbsolute(experiment.base) ? experiment.base : join(where.baseDir, experiment.base))
+    : {};
+  return { file, label, experiment, base, overrides: where.overrides ?? [] };
 }
 
 /** The raw (unvalidated) run config of one variant: base ⊕ overrides ⊕ the variant's overrides. */

@@ -6,7 +6,9 @@
  *
  * Every run's config is validated before anything trains. Each run lives in <outDir>/<variant>_s<seed>; a
  * finished run is read back instead of trained again and an interrupted one resumes from its checkpoint,
- * so re-running the command after a kill loses nothing.
+ * so re-running the command after a kill loses nothing. With `trainMissing: false` nothing trains: the
+ * summary covers the runs that have finished and lists the others as missing (the sweep's aggregation,
+ * lib/sweep/).
  *
  * @module
  */
@@ -24,6 +26,13 @@ export interface ExperimentOptions {
   fresh?: boolean;
   /** One line per epoch or iteration. */
   verbose?: boolean;
+  /**
+   * Train the runs that have not finished (default). With false, only finished runs are read back and the
+   * summary lists the others as missing; no backend is created.
+   */
+  trainMissing?: boolean;
+  /** Markdown added to the summary's notes (e.g. where the runs were trained). */
+  notes?: string;
   /** Progress lines (default: console.log). */
   log?: (line: string) => void;
 }
@@ -32,6 +41,8 @@ export interface ExperimentOptions {
 export interface ExperimentResult {
   /** One record per run, variant by variant. */
   records: RunRecord[];
+  /** Runs that have not finished (only with `trainMissing: false`), in plan order. */
+  missing: { variant: string; seed: number }[];
   /** The summary table's rows. */
   rows: VariantSummary[];
   /** Paths of summary.md, summary.csv, runs.csv and the plots. */
@@ -99,16 +110,32 @@ export async function runExperiment<C>(
   const log = options.log ?? console.log;
   const { experiment } = loaded;
   const plan = planExperiment(loaded, task, options.only);
-  const backend = await createBackend(task.backendOf(plan[0].config));
   const records: RunRecord[] = [];
-  try {
-    const context = { backend, log, fresh: options.fresh ?? false, verbose: options.verbose ?? false };
-    for (const { config } of plan) records.push(await task.run(config, context));
-  } finally {
-    backend.dispose();
+  const missing: ExperimentResult["missing"] = [];
+  let device: string | undefined;
+  if (options.trainMissing === false) {
+    for (const { variant, seed, config } of plan) {
+      const record = await task.readFinished(config);
+      if (record) records.push(record);
+      else missing.push({ variant, seed });
+    }
+  } else {
+    const backend = await createBackend(task.backendOf(plan[0].config));
+    device = backend.deviceName;
+    try {
+      const context = { backend, log, fresh: options.fresh ?? false, verbose: options.verbose ?? false };
+      for (const { config } of plan) records.push(await task.run(config, context));
+    } finally {
+      backend.dispose();
+    }
   }
   const baseline = experiment.baseline ?? task.defaultBaseline;
   const set = loaded.overrides.length ? ` with \`--set ${loaded.overrides.join(" ")}\`` : "";
+  const missingNote = missing.length === 0 ? [] : [
+    `Missing (not finished, left out of the table): ${
+      missing.map((r) => `\`${r.variant}_s${r.seed}\``).join(", ")
+    }.`,
+  ];
   // What the runs used, after every override: the title is the file's, the settings are these.
   const settings = new Map<string, string[]>();
   for (const { variant, config } of plan) {
@@ -124,8 +151,12 @@ export async function runExperiment<C>(
     variantLabel: task.variantLabel,
     plots: task.plots,
     epochKey: task.epochKey,
-    notes: `Runs: ${ran}. Config: \`${loaded.file}\`${set}; backend: ${backend.deviceName}; ` +
+    notes: [
+      `Runs: ${ran}. Config: \`${loaded.file}\`${set}; ${device ? `backend: ${device}; ` : ""}` +
       `seeds ${experiment.seeds.join(", ")}.`,
+      ...missingNote,
+      ...(options.notes ? [options.notes] : []),
+    ].join("\n\n"),
   });
   if (task.report) files.push(...await task.report(records, experiment.outDir));
   const m = task.metric;
@@ -137,5 +168,5 @@ export async function runExperiment<C>(
     log(`${r.variant.padEnd(16)} ${value(r.mean)} ± ${value(r.std)}  ${delta}`);
   }
   log(`summary: ${files.find((f) => f.endsWith("summary.md"))}`);
-  return { records, rows, files };
+  return { records, missing, rows, files };
 }

@@ -58,6 +58,13 @@ export interface ExperimentTask<C> {
   backendOf(config: C): BackendChoice;
   /** Trains the run (resuming it when interrupted) or reads it back when it has finished. */
   run(config: C, context: TaskContext): Promise<RunRecord>;
+  /** The record of a run that has finished, read from its folder; null when it has not (or never ran). */
+  readFinished(config: C): Promise<RunRecord | null>;
+  /**
+   * Config keys (dotted paths) a run may change and still be the same run when it resumes: its length,
+   * where it computes, how often it saves (the run folder's `mutableKeys`).
+   */
+  readonly resumableKeys: readonly string[];
   /** Optional further report files of the task, written into `outDir` after the summary; their paths. */
   report?(records: readonly RunRecord[], outDir: string): Promise<string[]>;
 }

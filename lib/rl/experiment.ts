@@ -13,7 +13,7 @@ import type { Metric, RunRecord } from "../experiment/summary.ts";
 import { readCsv } from "../io/csv.ts";
 import { resolveRlConfig } from "./config.ts";
 import { RL_ALGOS, type RlOptions } from "./options.ts";
-import { type EnvFactory, RESULT_FILE, type RlRunResult, runRl } from "./run.ts";
+import { type EnvFactory, RESULT_FILE, RESUMABLE_CHANGES, type RlRunResult, runRl } from "./run.ts";
 
 export const EVAL_RETURN: Metric = {
   key: "eval_return",
@@ -38,6 +38,21 @@ async function readIterations(dir: string): Promise<Record<string, number>[]> {
     return: r.episode_return === "" ? NaN : Number(r.episode_return),
     evalReturn: r.eval_return === "" ? NaN : Number(r.eval_return),
   }));
+}
+
+/** A run's record from its result and its folder's metrics.csv. */
+async function recordOf(o: RlOptions, dir: string, result: RlRunResult): Promise<RunRecord> {
+  return {
+    variant: o.algo,
+    seed: o.seed,
+    final: result.finalEvalReturn,
+    perEpoch: await readIterations(dir),
+    extras: {
+      envSteps: result.envSteps,
+      stepsPerSecond: result.envSteps / result.seconds,
+      iterationStepsPerSecond: result.envSteps / result.iterationSeconds,
+    },
+  };
 }
 
 /** The RL task; `makeEnv` builds each run's environment (envs/mod.ts's registry in the CLI). */
@@ -86,6 +101,12 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
         `env steps, policy ${p.policy.hidden.join("-")}, value ${p.value.hidden.join("-")}`;
     },
     backendOf: (o) => o.backend,
+    resumableKeys: RESUMABLE_CHANGES,
+    async readFinished(o: RlOptions): Promise<RunRecord | null> {
+      const dir = join(o.outDir, o.name);
+      const result = await readFinished(dir, o);
+      return result ? await recordOf(o, dir, result) : null;
+    },
     async run(o: RlOptions, context: TaskContext): Promise<RunRecord> {
       const dir = join(o.outDir, o.name);
       let result = context.fresh ? null : await readFinished(dir, o);
@@ -108,17 +129,7 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
             } s`,
         );
       }
-      return {
-        variant: o.algo,
-        seed: o.seed,
-        final: result.finalEvalReturn,
-        perEpoch: await readIterations(dir),
-        extras: {
-          envSteps: result.envSteps,
-          stepsPerSecond: result.envSteps / result.seconds,
-          iterationStepsPerSecond: result.envSteps / result.iterationSeconds,
-        },
-      };
+      return await recordOf(o, dir, result);
     },
   };
 }

@@ -55,7 +55,7 @@ export interface RlRunResult {
 
 export const RESULT_FILE = "result.json";
 /** What a resumed run may change: its length, evaluation cadence, where it computes, how often it saves. */
-const RESUMABLE_CHANGES = ["iterations", "evalEvery", "evalEpisodes", "backend", "checkpointEvery"];
+export const RESUMABLE_CHANGES = ["iterations", "evalEvery", "evalEpisodes", "backend", "checkpointEvery"];
 
 /** The learner an `algo` names. */
 export function makeLearner(o: RlOptions, backend: Backend, env: VecEnv): Learner {

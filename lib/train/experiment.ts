@@ -13,7 +13,7 @@ import type { ExperimentTask, RunSlot, TaskContext } from "../experiment/task.ts
 import { runName } from "../experiment/task.ts";
 import { type RunRecord, TEST_ACCURACY } from "../experiment/summary.ts";
 import { type ClassificationConfig, classificationSchema } from "./config.ts";
-import { type EpochRecord, POSTHOC_JSON, runClassification } from "./run.ts";
+import { type EpochRecord, POSTHOC_JSON, RESUMABLE_CHANGES, runClassification } from "./run.ts";
 import {
   type LayerMeasures,
   type PaperFigures,
@@ -79,6 +79,29 @@ async function readAmplifiedShare(dir: string): Promise<number | undefined> {
 export function classificationTask(): ExperimentTask<ClassificationConfig> {
   const datasets = new Map<string, Dataset>();
   const figuresOf = new Map<string, { config: ClassificationConfig; figures: PaperFigures }>();
+  /** A run's record from its per-epoch rows and its folder's attribution.json and posthoc.json. */
+  const recordOf = async (
+    config: ClassificationConfig,
+    dir: string,
+    perEpoch: Record<string, number>[],
+  ): Promise<RunRecord> => {
+    const amplified = await readAmplifiedShare(dir);
+    const figures = await readPostHoc(dir);
+    const extras: Record<string, number> = {};
+    if (amplified !== undefined) extras.amplifiedShare = amplified;
+    if (figures) {
+      figuresOf.set(`${config.variant}/${config.seed}`, { config, figures });
+      extras.attenuation = figures.attenuationFirstLayer;
+      if (Number.isFinite(figures.floorShare)) extras.floorShare = figures.floorShare;
+    }
+    return {
+      variant: config.variant,
+      seed: config.seed,
+      final: perEpoch[perEpoch.length - 1].testAccuracy,
+      perEpoch,
+      extras,
+    };
+  };
   return {
     name: "classification",
     variants: VARIANTS,
@@ -128,43 +151,35 @@ export function classificationTask(): ExperimentTask<ClassificationConfig> {
         `${c.epochs} epochs of batch ${c.batchSize}, ${o.kind} lr ${o.lr} (${o.schedule.kind})`;
     },
     backendOf: (config) => config.backend,
+    resumableKeys: RESUMABLE_CHANGES,
+    async readFinished(config: ClassificationConfig): Promise<RunRecord | null> {
+      const dir = join(config.outDir, config.name);
+      const perEpoch = await readFinished(dir, config.epochs);
+      return perEpoch ? await recordOf(config, dir, perEpoch) : null;
+    },
     async run(config: ClassificationConfig, context: TaskContext): Promise<RunRecord> {
       const dir = join(config.outDir, config.name);
-      let perEpoch = context.fresh ? null : await readFinished(dir, config.epochs);
-      if (perEpoch) context.log(`${config.name}: already finished, read from ${dir}`);
-      else {
-        const { name, path, trainSubset, testSubset, validation } = config.dataset;
-        const key = JSON.stringify({ name, path, trainSubset, testSubset, validation });
-        if (!datasets.has(key)) datasets.set(key, await loadDataset(config.dataset, context.log));
-        const resume = !context.fresh &&
-          await Deno.stat(join(dir, "checkpoint.safetensors")).then(() => true, () => false);
-        const result = await runClassification(config, {
-          backend: context.backend,
-          dataset: datasets.get(key),
-          resume,
-          overwrite: !resume,
-          log: context.log,
-        });
-        perEpoch = (await readFinished(dir, config.epochs)) ?? result.epochs.map(perEpochRow);
-        const last = perEpoch[perEpoch.length - 1];
-        context.log(`${config.name}: test accuracy ${(100 * last.testAccuracy).toFixed(2)}% (${dir})`);
+      const finished = context.fresh ? null : await readFinished(dir, config.epochs);
+      if (finished) {
+        context.log(`${config.name}: already finished, read from ${dir}`);
+        return await recordOf(config, dir, finished);
       }
-      const amplified = await readAmplifiedShare(dir);
-      const figures = await readPostHoc(dir);
-      const extras: Record<string, number> = {};
-      if (amplified !== undefined) extras.amplifiedShare = amplified;
-      if (figures) {
-        figuresOf.set(`${config.variant}/${config.seed}`, { config, figures });
-        extras.attenuation = figures.attenuationFirstLayer;
-        if (Number.isFinite(figures.floorShare)) extras.floorShare = figures.floorShare;
-      }
-      return {
-        variant: config.variant,
-        seed: config.seed,
-        final: perEpoch[perEpoch.length - 1].testAccuracy,
-        perEpoch,
-        extras,
-      };
+      const { name, path, trainSubset, testSubset, validation } = config.dataset;
+      const key = JSON.stringify({ name, path, trainSubset, testSubset, validation });
+      if (!datasets.has(key)) datasets.set(key, await loadDataset(config.dataset, context.log));
+      const resume = !context.fresh &&
+        await Deno.stat(join(dir, "checkpoint.safetensors")).then(() => true, () => false);
+      const result = await runClassification(config, {
+        backend: context.backend,
+        dataset: datasets.get(key),
+        resume,
+        overwrite: !resume,
+        log: context.log,
+      });
+      const perEpoch = (await readFinished(dir, config.epochs)) ?? result.epochs.map(perEpochRow);
+      const last = perEpoch[perEpoch.length - 1];
+      context.log(`${config.name}: test accuracy ${(100 * last.testAccuracy).toFixed(2)}% (${dir})`);
+      return await recordOf(config, dir, perEpoch);
     },
     async report(records: readonly RunRecord[], outDir: string): Promise<string[]> {
       const sections: string[] = [];

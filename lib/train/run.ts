@@ -89,7 +89,7 @@ function postHocReport(config: ClassificationConfig, figures: PaperFigures): str
     `epoch ${config.epochs})\n\n${paperTable(figures)}`;
 }
 /** What a resumed run may change: its length, where it computes, how often it saves, where it reads data. */
-const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
+export const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
 
 export async function runClassification(
   config: ClassificationConfig,
