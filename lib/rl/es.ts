@@ -18,7 +18,8 @@ import { readAll } from "../tensor.ts";
 import { fillNormal, Rng } from "../random.ts";
 import type { Grad } from "../nn/layer.ts";
 import { type ActionSpace, policyOutputs, type VecEnv } from "./vec_env.ts";
-import type { IterationMetrics, Learner } from "./learner.ts";
+import type { Actor, IterationMetrics, Learner } from "./learner.ts";
+import { actorNoiseSeed, evaluateActor } from "./learner.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { type NetOptions, RlNet, strategyFor } from "./nets.ts";
@@ -153,22 +154,25 @@ export class EsLearner implements Learner<EsIterationMetrics> {
     }
   }
 
-  /** Writes member m's action for output `o` into `actions` (index or tanh-squashed vector). */
+  /**
+   * Writes member m's action for output `o` into `actions` (index or tanh-squashed vector): a sample drawn
+   * from `rng`, or the mode when `rng` is null.
+   */
   #act(
     space: ActionSpace,
     o: Float32Array,
     m: number,
     actions: Int32Array | Float32Array,
-    stochastic: boolean,
+    rng: Rng | null,
   ): void {
     if (space.kind === "discrete") {
       let best = 0;
-      if (stochastic) {
+      if (rng) {
         let max = -Infinity;
         for (let j = 0; j < space.n; j++) max = Math.max(max, o[j]);
         let total = 0;
         for (let j = 0; j < space.n; j++) total += Math.exp(o[j] - max);
-        let r = this.#rng.uniform() * total;
+        let r = rng.uniform() * total;
         best = space.n - 1;
         for (let j = 0; j < space.n; j++) {
           r -= Math.exp(o[j] - max);
@@ -185,19 +189,22 @@ export class EsLearner implements Learner<EsIterationMetrics> {
       const d = space.size;
       for (let j = 0; j < d; j++) {
         const loc = o[j];
-        const u = stochastic ? loc + (softplus(o[d + j]) + 0.001) * this.#rng.normal() : loc;
+        const u = rng ? loc + (softplus(o[d + j]) + 0.001) * rng.normal() : loc;
         actions[m * d + j] = Math.tanh(u);
       }
     }
   }
 
-  /** One episode per member (rows of `thetas`) in `env`; returns the undiscounted returns. */
+  /**
+   * One episode per member (rows of `thetas`) in `env`, sampling actions from `rng` (null: the mode); returns
+   * the undiscounted returns. With `observe`, the observations seen update the normaliser afterwards.
+   */
   rollout(
     env: VecEnv,
     thetas: Float32Array,
     members: number,
     seed: number,
-    stochastic: boolean,
+    rng: Rng | null,
     observe: boolean,
   ): Float64Array {
     const D = env.obsSize, C = policyOutputs(env.actionSpace);
@@ -220,13 +227,13 @@ export class EsLearner implements Learner<EsIterationMetrics> {
       for (let m = 0; m < members; m++) {
         if (done[m]) continue;
         this.forward(thetas, m, normed.subarray(m * D, (m + 1) * D), out);
-        this.#act(env.actionSpace, out, m, actions, stochastic);
+        this.#act(env.actionSpace, out, m, actions, rng);
       }
       const step = env.step(actions);
       for (let m = 0; m < members; m++) {
         if (done[m]) continue;
         returns[m] += step.rewards[m];
-        this.#envSteps++;
+        if (observe) this.#envSteps++;
         if (step.dones[m]) done[m] = 1, alive--;
       }
       obs = step.obs;
@@ -250,7 +257,15 @@ export class EsLearner implements Learner<EsIterationMetrics> {
         thetas[(2 * i + 1) * K + k] = theta[k] - e;
       }
     }
-    const returns = this.rollout(this.env, thetas, 2 * P, this.#rng.nextU32(), o.stochasticActions, true);
+    const envSeed = this.#rng.nextU32();
+    const returns = this.rollout(
+      this.env,
+      thetas,
+      2 * P,
+      envSeed,
+      o.stochasticActions ? this.#rng : null,
+      true,
+    );
     const weights = o.fitnessShaping === "centered-rank"
       ? centeredRanks(returns)
       : Float64Array.from(returns);
@@ -305,13 +320,43 @@ export class EsLearner implements Learner<EsIterationMetrics> {
     this.#theta = null;
   }
 
-  /** Mean return of the unperturbed policy over `episodes` episodes of `env`. */
-  async evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
-    const theta = await this.parameters();
-    const thetas = new Float32Array(episodes * this.numParams);
-    for (let m = 0; m < episodes; m++) thetas.set(theta, m * this.numParams);
-    const returns = this.rollout(env, thetas, episodes, seed, !deterministic, false);
-    return returns.reduce((a, b) => a + b, 0) / episodes;
+  /**
+   * The unperturbed policy acting in `rows` environments (host forward): its mode when `deterministic` or
+   * when ES trains on the mode (`stochasticActions: false`), else samples from an RNG of its own.
+   */
+  actor(rows: number, deterministic: boolean, seed: number): Actor {
+    const space = this.env.actionSpace, D = this.env.obsSize, C = policyOutputs(space);
+    const rng = deterministic || !this.options.stochasticActions ? null : new Rng(actorNoiseSeed(seed));
+    const normed = new Float32Array(rows * D), out = new Float32Array(C);
+    return {
+      rows,
+      act: async (obs: Float32Array) => {
+        const theta = await this.parameters();
+        const actions = space.kind === "discrete"
+          ? new Int32Array(rows)
+          : new Float32Array(rows * space.size);
+        this.normalizer.apply(obs, normed);
+        for (let m = 0; m < rows; m++) {
+          this.forward(theta, 0, normed.subarray(m * D, (m + 1) * D), out);
+          this.#act(space, out, m, actions, rng);
+        }
+        return actions;
+      },
+      dispose: () => {},
+    };
+  }
+
+  /** Mean return of the unperturbed policy over `episodes` episodes of `env` (see {@link actor}). */
+  evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
+    return evaluateActor(this.actor(episodes, deterministic, seed), env, seed);
+  }
+
+  get obsSize(): number {
+    return this.env.obsSize;
+  }
+
+  get actionSpace(): ActionSpace {
+    return this.env.actionSpace;
   }
 
   describe(m: EsIterationMetrics): string {

@@ -20,15 +20,15 @@ import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import { readAll, Scope, type Tensor } from "../tensor.ts";
 import { Rng } from "../random.ts";
-import type { VecEnv } from "./vec_env.ts";
+import type { ActionSpace, VecEnv } from "./vec_env.ts";
 import { EpisodeTracker, policyOutputs } from "./vec_env.ts";
 import { type ActionDistribution, makeDistribution } from "./distributions.ts";
 import { ppoLoss } from "./ppo_loss.ts";
 import { type AdvantageKind, gae } from "./gae.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { type NetOptions, type PpoAlgo, RlNet, strategyFor } from "./nets.ts";
-import type { IterationMetrics, Learner } from "./learner.ts";
-import { resumeSeed } from "./learner.ts";
+import type { Actor, IterationMetrics, Learner } from "./learner.ts";
+import { actorNoiseSeed, evaluateActor, resumeSeed } from "./learner.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
 
 export interface PpoOptions {
@@ -283,36 +283,46 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     return sums;
   }
 
-  /** Deterministic or stochastic evaluation: mean return of one episode per env of a fresh env copy. */
-  async evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
-    let obs = env.reset(seed, episodes);
-    const done = new Uint8Array(episodes), returns = new Float64Array(episodes);
-    using obsT = ops.zeros(this.backend, [episodes, env.obsSize]);
-    for (let t = 0; t < env.maxEpisodeSteps && done.some((d) => !d); t++) {
-      ops.write(obsT, this.normalizer.apply(obs));
-      using out = this.policy.predict(obsT);
-      let act: Float32Array | Int32Array;
-      if (deterministic) {
-        using a = this.dist.mode(out);
-        act = await a.read();
-      } else {
-        const sample = this.dist.sample(
-          out,
-          (this.#noiseSeed ^ 0xe7a1) >>> 0,
-          this.#draw(this.dist.noiseSize(episodes)),
-        );
-        act = await sample.env.read();
-        sample.stored.dispose(), sample.env.dispose(), sample.logp.dispose();
-      }
-      const step = env.step(act);
-      for (let i = 0; i < episodes; i++) {
-        if (done[i]) continue;
-        returns[i] += step.rewards[i];
-        if (step.dones[i]) done[i] = 1;
-      }
-      obs = step.obs.slice();
-    }
-    return returns.reduce((a, b) => a + b, 0) / episodes;
+  /**
+   * The policy acting in `rows` environments: observations normalised with the current statistics, then the
+   * mode or a sample from the actor's own noise stream (its own seed and counter).
+   */
+  actor(rows: number, deterministic: boolean, seed: number): Actor {
+    const noiseSeed = actorNoiseSeed(seed);
+    let counter = 0;
+    const obsT = ops.zeros(this.backend, [rows, this.env.obsSize]);
+    return {
+      rows,
+      act: async (obs: Float32Array) => {
+        ops.write(obsT, this.normalizer.apply(obs));
+        using out = this.policy.predict(obsT);
+        if (deterministic) {
+          using a = this.dist.mode(out);
+          return await a.read() as Int32Array | Float32Array;
+        }
+        const sample = this.dist.sample(out, noiseSeed, counter);
+        counter += this.dist.noiseSize(rows);
+        try {
+          return await sample.env.read() as Int32Array | Float32Array;
+        } finally {
+          sample.stored.dispose(), sample.env.dispose(), sample.logp.dispose();
+        }
+      },
+      dispose: () => obsT.dispose(),
+    };
+  }
+
+  /** Mean return of one episode per env of a fresh env copy (see {@link Learner.evaluate}). */
+  evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
+    return evaluateActor(this.actor(episodes, deterministic, seed), env, seed);
+  }
+
+  get obsSize(): number {
+    return this.env.obsSize;
+  }
+
+  get actionSpace(): ActionSpace {
+    return this.env.actionSpace;
   }
 
   describe(m: PpoIterationMetrics): string {
