@@ -10,6 +10,7 @@ import { DualConv2d, DualDense } from "./dual_stream.ts";
 import { Conv2d, Dense } from "./single_stream.ts";
 import type { Layer, LayerCache, Param } from "./layer.ts";
 import { disposeCache, disposeStreams } from "./layer.ts";
+import type { DaleanInit } from "./init.ts";
 
 export interface ConvSpec {
   channels: number;
@@ -36,6 +37,8 @@ export interface NetworkSpec {
   /** Dual-stream init: hidden E and I scales (the output layer is symmetric, 1 and 1). */
   excitatoryScale: number;
   inhibitoryScale: number;
+  /** Dual-stream init distribution, × scale/√fan_in (./init.ts): U[0, 1) (default) or |N(0, 1)|. */
+  daleanInit?: DaleanInit;
   seed: number;
   /** RMS-normalise the pre-activations of every hidden layer, conv and dense (never the output). Default off. */
   rmsNorm?: boolean;
@@ -69,6 +72,7 @@ export class Network {
           ...common,
           excitatoryScale: output ? 1 : spec.excitatoryScale,
           inhibitoryScale: output ? 1 : spec.inhibitoryScale,
+          init: spec.daleanInit,
         })
         : new Dense(backend, { ...common, initScale: 1 });
     });
@@ -99,6 +103,7 @@ export class Network {
         ...options,
         excitatoryScale: spec.excitatoryScale,
         inhibitoryScale: spec.inhibitoryScale,
+        init: spec.daleanInit,
       })
       : new Conv2d(backend, { ...options, initScale: 1 });
     const [, , h, w] = layer.map.outputShape(1);

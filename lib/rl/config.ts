@@ -30,6 +30,7 @@ import { applyOverrides, deepMerge } from "../config/overrides.ts";
 import { type CommandSpec, parseCommandLine, SHARED_FLAGS_USAGE } from "../config/command_line.ts";
 import { BACKEND_CHOICES } from "../backend/mod.ts";
 import { RUN_NAME } from "../io/run_folder.ts";
+import { DALEAN_INITS } from "../nn/init.ts";
 import { defaultRlOptions, RL_ALGOS, RL_ENVS, type RlOptions } from "./options.ts";
 import type { PpoOptions } from "./ppo.ts";
 
@@ -42,6 +43,8 @@ function netSchema(role: string) {
       kind: oneOf(ACTIVATIONS, { doc: "hidden activation" }),
       width: optional(number({ gt: 0, doc: "sigmoid width u0 (sigmoid only)" })),
     }),
+    rmsNorm: boolean({ doc: "RMS-normalise hidden pre-activations before the activation" }),
+    init: oneOf(DALEAN_INITS, { doc: "dual-stream weight distribution, × scale/√fan_in" }),
     excitatoryScale: number({ min: 0, doc: "dual-stream init scale of the excitatory pathways" }),
     inhibitoryScale: number({ min: 0, doc: "dual-stream init scale of the inhibitory pathways" }),
     outputScale: number({ min: 0, doc: "multiplies the output layer's initial weights" }),

@@ -24,6 +24,7 @@ import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { type NetOptions, RlNet, strategyFor } from "./nets.ts";
 import { softplus } from "./distributions.ts";
+import { RMS_NORM_EPS } from "../nn/rms_norm.ts";
 
 export interface EsOptions {
   /** Number of antithetic pairs P (2P episodes per iteration). */
@@ -55,8 +56,21 @@ interface HostLayer {
   inputs: number;
   units: number;
   act: Parameters<typeof activate>[0];
+  /** RMS-normalise the pre-activations (both streams together) before the activation. */
+  rmsNorm: boolean;
   /** Offsets of the parameters in the flat vector, in `params` order. */
   offsets: number[];
+}
+
+/** Z / sqrt(mean(Z²) + ε) over every unit of `parts` together, in place (lib/nn/rms_norm.ts, K = Σ sizes). */
+function rmsNormalize(parts: Float32Array[]): void {
+  let sum = 0, count = 0;
+  for (const z of parts) {
+    for (let j = 0; j < z.length; j++) sum += z[j] * z[j];
+    count += z.length;
+  }
+  const inv = 1 / Math.sqrt(sum / count + RMS_NORM_EPS);
+  for (const z of parts) for (let j = 0; j < z.length; j++) z[j] *= inv;
 }
 
 /** Centered ranks in [−0.5, 0.5] (ties broken by index). */
@@ -101,6 +115,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
         inputs: w.shape[0],
         units: w.shape[1],
         act: layer.activation,
+        rmsNorm: layer.rmsNorm,
         offsets,
       };
     });
@@ -132,6 +147,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
           const a = p[i], row = w + i * L.units;
           if (a !== 0) { for (let j = 0; j < L.units; j++) z[j] += a * thetas[row + j]; }
         }
+        if (L.rmsNorm) rmsNormalize([z]);
         for (let j = 0; j < L.units; j++) z[j] = activate(L.act, z[j]);
         p = n = z;
       } else {
@@ -145,6 +161,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
             zn[j] += an * thetas[wnn + r + j] - ap * thetas[wpn + r + j];
           }
         }
+        if (L.rmsNorm) rmsNormalize([zp, zn]);
         for (let j = 0; j < L.units; j++) zp[j] = activate(L.act, zp[j]), zn[j] = activate(L.act, zn[j]);
         p = zp, n = zn;
       }

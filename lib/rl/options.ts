@@ -46,32 +46,24 @@ export function isRlEnv(x: string): x is RlEnvName {
 }
 
 /**
- * Network defaults per learning rule: single-stream MLPs (tanh unless `activation` says otherwise, e.g.
- * Brax's swish); dual-stream ReLU nets for ED (the paper's Discussion: ReLU for the RL nets).
+ * Network defaults per learning rule. The rules under study get the paper's RL nets (its Discussion: "ReLU
+ * activations and RMS normalization"): ED (Dalean and non-Dalean) on dual-stream nets drawn from |N(0, 1)|
+ * ("absolute Gaussian samples") with equal excitatory and inhibitory scales, and DFA on a single-stream
+ * net, both ReLU + RMS norm. BP-PPO keeps the baseline's own net (`bpActivation`: Brax's swish for
+ * locomotion, tanh for classic control; no normalisation); ES Brax ES's ReLU policy.
  */
 export function netDefaults(
   algo: RlAlgo,
   hidden: number[],
   role: "policy" | "value",
-  activation: "tanh" | "silu" | "relu" = "tanh",
+  bpActivation: "tanh" | "silu" | "relu" = "tanh",
 ): NetOptions {
-  const dual = algo === "ed-ppo" || algo === "ed-ppo-nondale";
-  if (dual) {
-    return {
-      hidden,
-      activation: { kind: "relu" },
-      excitatoryScale: 2,
-      inhibitoryScale: 2,
-      outputScale: role === "policy" ? 0.1 : 1,
-    };
+  const outputScale = role === "policy" ? 0.1 : 1;
+  const common = { hidden, outputScale, init: "abs-normal" as const, excitatoryScale: 1, inhibitoryScale: 1 };
+  if (algo === "ed-ppo" || algo === "ed-ppo-nondale" || algo === "dfa-ppo") {
+    return { ...common, activation: { kind: "relu" }, rmsNorm: true };
   }
-  return {
-    hidden,
-    activation: { kind: algo === "es" ? "relu" : activation },
-    excitatoryScale: 1,
-    inhibitoryScale: 1,
-    outputScale: role === "policy" ? 0.1 : 1,
-  };
+  return { ...common, activation: { kind: algo === "es" ? "relu" : bpActivation }, rmsNorm: false };
 }
 
 export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
@@ -146,9 +138,6 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     halfcheetah: { gamma: 0.95, entropyCost: 1e-3, rewardScaling: 1, updateEpochs: 8, unrollLength: 64 },
     humanoid: { gamma: 0.97, entropyCost: 1e-3, rewardScaling: 0.1, updateEpochs: 8, unrollLength: 64 },
   }[env];
-  const edScales = algo === "ed-ppo" || algo === "ed-ppo-nondale"
-    ? { excitatoryScale: 1, inhibitoryScale: 1 }
-    : {};
   return {
     ...common,
     ...brax,
@@ -157,8 +146,8 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     numMinibatches: 32,
     learningRate: 3e-4,
     gaeLambda: 0.95,
-    policy: { ...netDefaults(algo, [64, 64], "policy", "silu"), ...edScales },
-    value: { ...netDefaults(algo, [64, 64], "value", "silu"), ...edScales },
+    policy: netDefaults(algo, [64, 64], "policy", "silu"),
+    value: netDefaults(algo, [64, 64], "value", "silu"),
   };
 }
 
@@ -178,6 +167,8 @@ export function esDefaults(env: RlEnvName): EsOptions {
     policy: {
       hidden: env === "ant" || env === "halfcheetah" || env === "humanoid" ? [32, 32, 32, 32] : [32, 32],
       activation: { kind: "relu" },
+      rmsNorm: false,
+      init: "abs-normal",
       excitatoryScale: 1,
       inhibitoryScale: 1,
       outputScale: 0.5,
