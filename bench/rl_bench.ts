@@ -11,7 +11,7 @@ import process from "node:process";
 import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { loadRlConfig } from "../lib/rl/config.ts";
 import { makeVecEnv } from "../envs/mod.ts";
-import { PpoLearner } from "../lib/rl/ppo.ts";
+import { PpoLearner, ppoStepsPerIteration } from "../lib/rl/ppo.ts";
 import type { RlEnvName } from "../lib/rl/options.ts";
 
 const cpu = new CpuBackend();
@@ -37,7 +37,7 @@ function ppoFor(env: RlEnvName, algo: "ed-ppo" | "bp-ppo"): PpoLearner {
 const benchPpo = { ed: ppoFor("halfcheetah", "ed-ppo"), bp: ppoFor("halfcheetah", "bp-ppo") };
 for (const [rule, ppo] of Object.entries(benchPpo)) {
   Deno.bench({
-    name: `halfcheetah ${rule}-ppo: one iteration (${ppo.options.numEnvs}×${ppo.options.unrollLength} steps)`,
+    name: `halfcheetah ${rule}-ppo: one iteration (${ppoStepsPerIteration(ppo.options)} steps)`,
     n: 3,
     warmup: 1,
     async fn() {
@@ -79,7 +79,7 @@ if (import.meta.main) {
       let steps = 0;
       for (let i = 0; i < 2; i++) {
         await ppo.iteration();
-        steps += ppo.options.numEnvs * ppo.options.unrollLength;
+        steps += ppoStepsPerIteration(ppo.options);
       }
       const wall = steps / ((performance.now() - t0) / 1000), cpuRate = steps / ((cpuMs() - c0) / 1000);
       console.log(`| ${env} | ${algo} PPO iteration | ${wall.toFixed(0)} | ${cpuRate.toFixed(0)} |`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { ConfigError } from "../lib/config/schema.ts";
 import { loadRlConfig, parseRlArgs, parseRlConfig, resolveRlConfig, rlConfigDocs } from "../lib/rl/config.ts";
 import { defaultRlOptions, RL_ENVS } from "../lib/rl/options.ts";
+import { ppoShapeProblem } from "../lib/rl/ppo.ts";
 import { loadExperiment } from "../lib/experiment/config.ts";
 import { planExperiment, runExperiment } from "../lib/experiment/runner.ts";
 import { type RunRecord, writeSummary } from "../lib/experiment/summary.ts";
@@ -38,7 +39,7 @@ Deno.test("rl/config: every shipped config loads, names its env and divides into
     const o = await loadRlConfig(file);
     assert.equal(o.env, env, file);
     assert.equal(o.ppo.algo, o.algo);
-    assert.equal((o.ppo.numEnvs * o.ppo.unrollLength) % o.ppo.numMinibatches, 0, file);
+    assert.equal(ppoShapeProblem(o.ppo), null, file);
     for (const algo of ["bp-ppo", "dfa-ppo", "ed-ppo-nondale", "es"] as const) {
       const other = await loadRlConfig(file, [`algo=${algo}`]);
       assert.equal(other.ppo.algo, algo === "es" ? "bp-ppo" : algo);
@@ -81,6 +82,11 @@ Deno.test("rl/config: errors name the file and the key path", async () => {
   await configError(
     () => parseRlConfig("env: ant\nepisodeLength: 2000\n", "a.yaml"),
     /^a\.yaml: episodeLength must be an integer >= 1 and <= 1000, got 2000/,
+  );
+  await configError(
+    () =>
+      parseRlConfig("env: ant\nppo: { numEnvs: 12, batchSize: 4, numMinibatches: 4 }\n", "configs/bad.yaml"),
+    /^configs\/bad\.yaml: ppo\.numEnvs must divide ppo\.batchSize·ppo\.numMinibatches = 4·4 = 16 \(trajectories per iteration\), got 12$/,
   );
   await configError(() => parseRlConfig("- 1\n", "list.yaml"), /^list\.yaml: config must be an object/);
   await configError(
@@ -232,7 +238,7 @@ Deno.test("rl/experiment: runs algos × seeds end to end, resumes nothing twice,
       "  env: cartpole",
       "  iterations: 2",
       "  evalEpisodes: 2",
-      "  ppo: { numEnvs: 4, unrollLength: 16, numMinibatches: 2, updateEpochs: 1 }",
+      "  ppo: { numEnvs: 4, unrollLength: 16, batchSize: 2, numMinibatches: 2, updateEpochs: 1 }",
       `outDir: ${join(dir, "out")}`,
     ].join("\n"),
   );

@@ -15,6 +15,7 @@
 import {
   array,
   boolean,
+  ConfigError,
   integer,
   number,
   object,
@@ -53,9 +54,16 @@ function netSchema(role: string) {
 
 const ppoSchema = object({
   numEnvs: integer({ min: 1, doc: "parallel environments" }),
-  unrollLength: integer({ min: 1, doc: "steps per environment per iteration" }),
-  numMinibatches: integer({ min: 1, doc: "minibatches per epoch (must divide numEnvs·unrollLength)" }),
+  unrollLength: integer({ min: 1, doc: "steps per trajectory (Brax unroll_length)" }),
+  batchSize: integer({ min: 1, doc: "trajectories per minibatch (Brax batch_size)" }),
+  numMinibatches: integer({
+    min: 1,
+    doc: "minibatches per epoch; batchSize·numMinibatches trajectories per iteration, a multiple of numEnvs",
+  }),
   updateEpochs: integer({ min: 1, doc: "SGD epochs over each batch" }),
+  recomputeAdvantages: boolean({
+    doc: "Brax: values and GAE per minibatch with the current value net (false: once per iteration)",
+  }),
   learningRate: number({ gt: 0, doc: "Adam learning rate (policy, and value unless set)" }),
   valueLearningRate: optional(number({ gt: 0, doc: "Adam learning rate of the value net" })),
   gamma: number({ min: 0, max: 1, doc: "discount" }),
@@ -130,6 +138,15 @@ export function resolveRlConfig(raw: unknown, file = "<config>", root = ""): RlO
   const { algo: ppoAlgo, ...ppoDefaults } = defaults.ppo;
   const merged = deepMerge({ ...defaults, ppo: ppoDefaults }, map);
   const config = dropUndefined(validate(rlConfigSchema, merged, file, root)) as RlConfig;
+  const p = config.ppo;
+  if (config.algo !== "es" && (p.batchSize * p.numMinibatches) % p.numEnvs !== 0) {
+    throw new ConfigError(
+      file,
+      at("ppo.numEnvs"),
+      `must divide ppo.batchSize·ppo.numMinibatches = ${p.batchSize}·${p.numMinibatches} = ` +
+        `${p.batchSize * p.numMinibatches} (trajectories per iteration), got ${p.numEnvs}`,
+    );
+  }
   return {
     ...config,
     name: config.name ?? `rl_${config.env}_${config.algo}_s${config.seed}`,

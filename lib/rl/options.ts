@@ -74,12 +74,14 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     vfCoef: 0.5,
     normalizeAdvantage: true,
     normalizeObservations: true,
+    recomputeAdvantages: true,
   };
   if (env === "cartpole") {
     return {
       ...common,
       numEnvs: 8,
-      unrollLength: 64,
+      unrollLength: 32,
+      batchSize: 4,
       numMinibatches: 4,
       updateEpochs: 4,
       learningRate: 1e-3,
@@ -95,7 +97,8 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     return {
       ...common,
       numEnvs: 16,
-      unrollLength: 64,
+      unrollLength: 32,
+      batchSize: 4,
       numMinibatches: 8,
       updateEpochs: 8,
       learningRate: 1e-3,
@@ -114,8 +117,10 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     return {
       ...common,
       normalizeObservations: false,
+      recomputeAdvantages: false,
       numEnvs: 16,
       unrollLength: 64,
+      batchSize: 2,
       numMinibatches: 8,
       updateEpochs: 4,
       learningRate: 2e-4,
@@ -143,6 +148,7 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     ...brax,
     clip: 0.3,
     numEnvs: 32,
+    batchSize: 1,
     numMinibatches: 32,
     learningRate: 3e-4,
     gaeLambda: 0.95,
