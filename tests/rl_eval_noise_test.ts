@@ -30,7 +30,13 @@ Deno.test("rl/eval: PPO evaluation (stochastic, continuous and discrete) leaves 
     ["pendulum", () => new Pendulum()],
   ] as const;
   for (const [name, make] of cases) {
-    const options = { ...ppoDefaults(name, "bp-ppo"), numEnvs: 4, unrollLength: 16, batchSize: 2, numMinibatches: 2 };
+    const options = {
+      ...ppoDefaults(name, "bp-ppo"),
+      numEnvs: 4,
+      unrollLength: 16,
+      batchSize: 2,
+      numMinibatches: 2,
+    };
     const plain = await trace(new PpoLearner(cpu, make(), options, 3), make, 3, false);
     const evaluated = await trace(new PpoLearner(cpu, make(), options, 3), make, 3, true);
     assert.deepEqual(evaluated, plain, `${name}: evaluating changed training`);
