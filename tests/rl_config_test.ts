@@ -1,7 +1,7 @@
 // RL YAML configs (lib/rl/config.ts), the `rl` command line, and RL experiments (algorithms × seeds) through
 // the shared experiment runner (lib/experiment/runner.ts with lib/rl/experiment.ts).
 import assert from "assert";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { ConfigError } from "../lib/config/schema.ts";
 import { loadRlConfig, parseRlArgs, parseRlConfig, resolveRlConfig, rlConfigDocs } from "../lib/rl/config.ts";
 import { defaultRlOptions, RL_ENVS } from "../lib/rl/options.ts";
@@ -180,6 +180,28 @@ Deno.test("rl/experiment: the file is validated; each run's options merge base, 
     () => planExperiment(loadExperiment(bad), task),
     /bad\.yaml: task is classification, but this is the rl runner/,
   );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("rl/experiment: the bp-ppo-relu-rms control row is BP-PPO on ReLU + RMS-norm nets", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "control.yaml");
+  const base = relative(dir, join(Deno.cwd(), "configs/rl_halfcheetah.yaml"));
+  await Deno.writeTextFile(
+    file,
+    `task: rl\nbase: ${base}\nvariants: [bp-ppo, bp-ppo-relu-rms]\nseeds: [0]\n`,
+  );
+  const [bp, control] = planExperiment(loadExperiment(file), task).map((r) => r.config);
+  assert.deepEqual([bp.algo, bp.ppo.policy.activation.kind, bp.ppo.policy.rmsNorm], [
+    "bp-ppo",
+    "silu",
+    false,
+  ]);
+  assert.deepEqual([control.algo, control.name], ["bp-ppo", "bp-ppo-relu-rms_s0"]);
+  for (const net of [control.ppo.policy, control.ppo.value]) {
+    assert.deepEqual([net.activation.kind, net.rmsNorm], ["relu", true]);
+  }
+  assert.deepEqual(control.ppo.value.hidden, [256, 256, 256, 256, 256]);
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -12,7 +12,7 @@ import { runName } from "../experiment/task.ts";
 import type { Metric, RunRecord } from "../experiment/summary.ts";
 import { readCsv } from "../io/csv.ts";
 import { resolveRlConfig } from "./config.ts";
-import { RL_ALGOS, type RlOptions } from "./options.ts";
+import { RL_ALGOS, type RlAlgo, type RlOptions } from "./options.ts";
 import { type EnvFactory, RESULT_FILE, type RlRunResult, runRl } from "./run.ts";
 
 export const EVAL_RETURN: Metric = {
@@ -20,6 +20,23 @@ export const EVAL_RETURN: Metric = {
   label: "final eval return",
   percent: false,
   digits: 1,
+};
+
+/**
+ * Control rows an RL experiment may list beside the algorithms: each runs `algo` with `overrides` merged
+ * under the experiment's own overrides. `bp-ppo-relu-rms` is BP-PPO on the nets the other rules use (ReLU +
+ * RMS norm instead of Brax's swish), separating the rule from the architecture.
+ */
+export const RL_CONTROL_VARIANTS: Record<string, { algo: RlAlgo; overrides: Record<string, unknown> }> = {
+  "bp-ppo-relu-rms": {
+    algo: "bp-ppo",
+    overrides: {
+      ppo: {
+        policy: { activation: { kind: "relu" }, rmsNorm: true },
+        value: { activation: { kind: "relu" }, rmsNorm: true },
+      },
+    },
+  },
 };
 
 /** A finished run's result.json, or null when the run has not finished its `iterations`. */
@@ -42,9 +59,10 @@ async function readIterations(dir: string): Promise<Record<string, number>[]> {
 
 /** The RL task; `makeEnv` builds each run's environment (envs/mod.ts's registry in the CLI). */
 export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
+  const variantOf = new WeakMap<RlOptions, string>();
   return {
     name: "rl",
-    variants: RL_ALGOS,
+    variants: [...RL_ALGOS, ...Object.keys(RL_CONTROL_VARIANTS)],
     defaultBaseline: "ed-ppo",
     metric: EVAL_RETURN,
     variantLabel: "algorithm",
@@ -73,8 +91,12 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
       },
     ],
     runConfig(raw: unknown, slot: RunSlot, label: string): RlOptions {
-      const run = { algo: slot.variant, seed: slot.seed, name: runName(slot), outDir: slot.outDir };
-      return resolveRlConfig(deepMerge(raw, run), label);
+      const control = RL_CONTROL_VARIANTS[slot.variant];
+      const algo = control?.algo ?? slot.variant;
+      const run = { algo, seed: slot.seed, name: runName(slot), outDir: slot.outDir };
+      const o = resolveRlConfig(deepMerge(control ? deepMerge(control.overrides, raw) : raw, run), label);
+      variantOf.set(o, slot.variant);
+      return o;
     },
     backendOf: (o) => o.backend,
     async run(o: RlOptions, context: TaskContext): Promise<RunRecord> {
@@ -100,7 +122,7 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
         );
       }
       return {
-        variant: o.algo,
+        variant: variantOf.get(o) ?? o.algo,
         seed: o.seed,
         final: result.finalEvalReturn,
         perEpoch: await readIterations(dir),

@@ -60,9 +60,14 @@ export function netDefaults(
 ): NetOptions {
   const outputScale = role === "policy" ? 0.1 : 1;
   const common = { hidden, outputScale, init: "abs-normal" as const, excitatoryScale: 1, inhibitoryScale: 1 };
-  if (algo === "ed-ppo" || algo === "ed-ppo-nondale" || algo === "dfa-ppo") {
-    return { ...common, activation: { kind: "relu" }, rmsNorm: true };
+  if (algo === "ed-ppo" || algo === "ed-ppo-nondale") {
+    // A dual-stream output p_L − n_L sums non-negative weights over non-negative (ReLU) units of both
+    // streams, so at equal scale it is ~10× a single-stream output (HalfCheetah, 4×32 policy: ±1.0 vs ±0.1
+    // at 0.1). A tenth of the scale gives both the same small, nearly state-independent initial policy;
+    // at 0.1 the first update's KL reached 34 from the observation statistics changing alone.
+    return { ...common, outputScale: outputScale / 10, activation: { kind: "relu" }, rmsNorm: true };
   }
+  if (algo === "dfa-ppo") return { ...common, activation: { kind: "relu" }, rmsNorm: true };
   return { ...common, activation: { kind: algo === "es" ? "relu" : bpActivation }, rmsNorm: false };
 }
 
@@ -132,28 +137,79 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
       value: netDefaults(algo, [128, 128], "value"),
     };
   }
-  // Brax training-colab settings (γ, λ 0.95, ε 0.3, lr 3e-4, entropy, reward scaling, epochs, 32
-  // minibatches, swish nets) with far fewer parallel envs and smaller nets for a CPU: 2×64 policy and value
-  // for every rule (Brax: 4×32 policy, 5×256 value). ED's dual-stream nets use init scales 1 here: at the
-  // classic-control scale 2 a 4×32 net's initial output rms is 12× its input's (2×64: 0.5×), the first,
-  // unnormalised rollout (raw velocities up to ~10) saturates the tanh policy and the first update's KL
-  // reaches 1e3–1e4 (2×64) or 1e10 (4×32); at scale 1 with 2×64 it stays near 0.1 on Ant and HalfCheetah.
-  const brax = {
-    ant: { gamma: 0.97, entropyCost: 1e-2, rewardScaling: 10, updateEpochs: 4, unrollLength: 64 },
-    halfcheetah: { gamma: 0.95, entropyCost: 1e-3, rewardScaling: 1, updateEpochs: 8, unrollLength: 64 },
-    humanoid: { gamma: 0.97, entropyCost: 1e-3, rewardScaling: 0.1, updateEpochs: 8, unrollLength: 64 },
-  }[env];
-  return {
-    ...common,
-    ...brax,
-    clip: 0.3,
-    numEnvs: 32,
-    batchSize: 1,
+  return braxPpoDefaults(env, algo);
+}
+
+/**
+ * Brax's published PPO settings per locomotion env (google/brax notebooks/training.ipynb, unchanged since
+ * v2, commit 1d5fbd7; /work/shared/reference/brax.md §3.1), with everything unlisted at `ppo.train`'s
+ * defaults (λ 0.95, ε 0.3, vf 0.5, advantage normalisation, Adam): the per-env columns.
+ */
+export const BRAX_PPO = {
+  ant: {
+    numEnvs: 4096,
+    batchSize: 2048,
+    unrollLength: 5,
     numMinibatches: 32,
+    updateEpochs: 4,
+    gamma: 0.97,
     learningRate: 3e-4,
+    entropyCost: 1e-2,
+    rewardScaling: 10,
+  },
+  halfcheetah: {
+    numEnvs: 2048,
+    batchSize: 512,
+    unrollLength: 20,
+    numMinibatches: 32,
+    updateEpochs: 8,
+    gamma: 0.95,
+    learningRate: 3e-4,
+    entropyCost: 1e-3,
+    rewardScaling: 1,
+  },
+  humanoid: {
+    numEnvs: 2048,
+    batchSize: 1024,
+    unrollLength: 10,
+    numMinibatches: 32,
+    updateEpochs: 8,
+    gamma: 0.97,
+    learningRate: 3e-4,
+    entropyCost: 1e-3,
+    rewardScaling: 0.1,
+  },
+} as const;
+
+/** Brax's network sizes (`make_ppo_networks`): policy 4×32, value 5×256. */
+export const BRAX_POLICY_HIDDEN: readonly number[] = [32, 32, 32, 32];
+export const BRAX_VALUE_HIDDEN: readonly number[] = [256, 256, 256, 256, 256];
+
+/**
+ * How far the locomotion defaults shrink Brax's iteration for a CPU: numEnvs and numMinibatches are
+ * divided by 8, so an iteration is 40,960 env steps instead of 327,680, while everything per env and per
+ * sample stays Brax's: minibatch size (batchSize·unrollLength = 10,240 steps), steps per env per iteration
+ * (ant 80, halfcheetah and humanoid 160), SGD steps per env step (ant 1/2,560, the others 1/1,280), epochs.
+ */
+export const CPU_SHRINK = 8;
+
+/** Brax's settings for a locomotion env, shrunk by {@link CPU_SHRINK}, at Brax's network sizes. */
+function braxPpoDefaults(env: "ant" | "halfcheetah" | "humanoid", algo: PpoAlgo): PpoOptions {
+  const b = BRAX_PPO[env];
+  return {
+    algo,
+    ...b,
+    numEnvs: b.numEnvs / CPU_SHRINK,
+    numMinibatches: b.numMinibatches / CPU_SHRINK,
+    recomputeAdvantages: true,
+    advantage: "brax",
     gaeLambda: 0.95,
-    policy: netDefaults(algo, [64, 64], "policy", "silu"),
-    value: netDefaults(algo, [64, 64], "value", "silu"),
+    clip: 0.3,
+    vfCoef: 0.5,
+    normalizeAdvantage: true,
+    normalizeObservations: true,
+    policy: netDefaults(algo, [...BRAX_POLICY_HIDDEN], "policy", "silu"),
+    value: netDefaults(algo, [...BRAX_VALUE_HIDDEN], "value", "silu"),
   };
 }
 
@@ -188,7 +244,7 @@ export function defaultRlOptions(env: RlEnvName = "cartpole", algo: RlAlgo = "ed
     env,
     algo,
     seed: 0,
-    iterations: env === "cartpole" ? 100 : env === "pendulum" ? 200 : 50,
+    iterations: env === "cartpole" ? 100 : env === "pendulum" ? 200 : 25,
     evalEvery: 0,
     evalEpisodes: 16,
     deterministicEval: false,
