@@ -11,6 +11,11 @@ import { planExperiment, runExperiment } from "../lib/experiment/runner.ts";
 import { type RunRecord, writeSummary } from "../lib/experiment/summary.ts";
 import { EVAL_RETURN, rlTask } from "../lib/rl/experiment.ts";
 import { makeRunEnv } from "../envs/mod.ts";
+import { runRl } from "../lib/rl/run.ts";
+import { readCsv } from "../lib/io/csv.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
+
+const cpu = new CpuBackend();
 
 const CONFIGS: Record<string, string> = {
   "configs/rl_cartpole.yaml": "cartpole",
@@ -149,8 +154,8 @@ Deno.test("rl/experiment: the file is validated; each run's options merge base, 
   const plan = planExperiment(loaded, task);
   const es = plan.find((r) => r.variant === "es" && r.seed === 1)!.config;
   const ed = plan.find((r) => r.variant === "ed-ppo" && r.seed === 2)!.config;
-  assert.deepEqual([es.algo, es.seed, es.iterations], ["es", 1, 40]);
-  assert.deepEqual([ed.algo, ed.seed, ed.iterations, ed.env], ["ed-ppo", 2, 60, "cartpole"]);
+  assert.deepEqual([es.algo, es.seed, es.envSteps], ["es", 1, 51200]);
+  assert.deepEqual([ed.algo, ed.seed, ed.envSteps, ed.env], ["ed-ppo", 2, 51200, "cartpole"]);
   assert.equal(join(ed.outDir, ed.name), join(loaded.experiment.outDir, "ed-ppo_s2"));
   for (const f of ["configs/rl_compare_halfcheetah.yaml", "configs/rl_compare_craftax.yaml"]) {
     planExperiment(loadExperiment(f), task);
@@ -277,5 +282,33 @@ Deno.test("rl/experiment: runs algos × seeds end to end, resumes nothing twice,
   assert.equal(again.records.length, 2);
   assert.equal(lines.filter((l) => l.includes("finished earlier")).length, 2);
   assert.deepEqual(again.records.map((r) => r.final), first.records.slice(2).map((r) => r.final));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("rl/run: an env-step budget ends PPO and ES runs at the iteration that reaches it", async () => {
+  const dir = await Deno.makeTempDir();
+  for (const algo of ["bp-ppo", "es"] as const) {
+    const o = {
+      ...defaultRlOptions("cartpole", algo),
+      iterations: 1000,
+      envSteps: 300,
+      outDir: dir,
+      evalEpisodes: 2,
+    };
+    o.ppo = { ...o.ppo, numEnvs: 4, unrollLength: 16, batchSize: 2, numMinibatches: 2, updateEpochs: 1 };
+    o.es = { ...o.es, populationSize: 2 };
+    const result = await runRl(o, { backend: cpu, makeEnv: makeRunEnv, log: null });
+    const rows = await readCsv(join(result.dir, "metrics.csv"));
+    const steps = rows.map((r) => Number(r.env_steps));
+    assert.ok(steps.at(-1)! >= 300 && (steps.length < 2 || steps.at(-2)! < 300), `${algo}: ${steps}`);
+    assert.deepEqual(
+      [result.iterations, result.iterationLimit, result.envStepBudget, result.envSteps],
+      [rows.length, 1000, 300, steps.at(-1)],
+    );
+    if (algo === "bp-ppo") assert.equal(result.iterations, 5, "64 steps per iteration: 5 reach 300");
+    assert.ok(rows.at(-1)!.eval_return !== "", "the last iteration is evaluated");
+    const svg = await Deno.readTextFile(join(result.dir, "return.svg"));
+    assert.ok(svg.startsWith("<svg") && svg.includes("evaluation") && !svg.includes("NaN"), algo);
+  }
   await Deno.remove(dir, { recursive: true });
 });

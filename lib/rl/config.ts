@@ -105,7 +105,8 @@ export const rlConfigSchema: Schema<RlConfig> = object({
   env: envSchema,
   algo: algoSchema,
   seed: integer({ min: 0, doc: "seed of the nets, sampling and environments" }),
-  iterations: integer({ min: 1, doc: "training iterations" }),
+  iterations: integer({ min: 1, doc: "training iterations (an upper bound when envSteps is set)" }),
+  envSteps: integer({ min: 0, doc: "env-step budget: stop after the iteration that reaches it (0: none)" }),
   evalEvery: integer({ min: 0, doc: "evaluate every n iterations (0: only at the end)" }),
   evalEpisodes: integer({ min: 1, doc: "episodes per evaluation" }),
   deterministicEval: boolean({ doc: "evaluate the mode instead of sampling" }),
@@ -194,6 +195,7 @@ ${SHARED_FLAGS_USAGE}
       --algo NAME          same as --set algo=NAME (${RL_ALGOS.join(", ")}; default ed-ppo)
       --seed N             same as --set seed=N
       --iterations N       same as --set iterations=N (default: per env)
+      --env-steps N        same as --set envSteps=N: stop once N env steps are done (default 0: no budget)
       --lr X               learning rate of PPO (policy and value) and of ES
       --eval-every N       evaluate every N iterations (default 0: only at the end)
       --eval-episodes N    episodes per evaluation (default 16)
@@ -211,6 +213,7 @@ ${SHARED_FLAGS_USAGE}
     algo: ["algo"],
     seed: ["seed"],
     iterations: ["iterations"],
+    "env-steps": ["envSteps"],
     lr: ["ppo.learningRate", "es.learningRate"],
     "eval-every": ["evalEvery"],
     "eval-episodes": ["evalEpisodes"],

@@ -44,7 +44,7 @@ async function readFinished(dir: string, o: RlOptions): Promise<RlRunResult | nu
   const text = await Deno.readTextFile(join(dir, RESULT_FILE)).catch(() => null);
   if (text === null) return null;
   const result = JSON.parse(text) as RlRunResult;
-  return result.iterations === o.iterations ? result : null;
+  return result.iterationLimit === o.iterations && result.envStepBudget === o.envSteps ? result : null;
 }
 
 /** Per-iteration rows of metrics.csv as numbers (NaN where a value is missing). */
@@ -81,6 +81,7 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
       },
     ],
     columns: [
+      { key: "envStepBudget", label: "env-step budget", csv: "env_step_budget", digits: 0 },
       { key: "envSteps", label: "env steps", csv: "mean_env_steps", digits: 0 },
       { key: "stepsPerSecond", label: "steps/s (all)", csv: "mean_steps_per_second", digits: 0 },
       {
@@ -127,6 +128,7 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
         final: result.finalEvalReturn,
         perEpoch: await readIterations(dir),
         extras: {
+          envStepBudget: o.envSteps,
           envSteps: result.envSteps,
           stepsPerSecond: result.envSteps / result.seconds,
           iterationStepsPerSecond: result.envSteps / result.iterationSeconds,

@@ -20,6 +20,11 @@ export interface RlOptions {
   algo: RlAlgo;
   seed: number;
   iterations: number;
+  /**
+   * Env-step budget: the run stops after the first iteration that reaches it (0: no budget, `iterations`
+   * alone). Comparisons give every algorithm the same budget, whatever its steps per iteration.
+   */
+  envSteps: number;
   /** Evaluate every this many iterations (0: never) on `evalEpisodes` fresh episodes. */
   evalEvery: number;
   evalEpisodes: number;
@@ -245,6 +250,7 @@ export function defaultRlOptions(env: RlEnvName = "cartpole", algo: RlAlgo = "ed
     algo,
     seed: 0,
     iterations: env === "cartpole" ? 100 : env === "pendulum" ? 200 : 25,
+    envSteps: 0,
     evalEvery: 0,
     evalEpisodes: 16,
     deterministicEval: false,
