@@ -24,6 +24,7 @@ const CONFIGS: Record<string, string> = {
   "configs/rl_halfcheetah.yaml": "halfcheetah",
   "configs/rl_humanoid.yaml": "humanoid",
   "configs/rl_craftax.yaml": "craftax-classic",
+  "configs/rl_craftax_baselines.yaml": "craftax-classic",
 };
 
 /** Asserts that `f` throws a ConfigError whose message matches every pattern. */

@@ -17,7 +17,7 @@ import * as ops from "../ops.ts";
 import { readAll } from "../tensor.ts";
 import { fillNormal, Rng } from "../random.ts";
 import type { Grad } from "../nn/layer.ts";
-import { type ActionSpace, policyOutputs, type VecEnv } from "./vec_env.ts";
+import { type ActionSpace, EpisodeFlagCounter, policyOutputs, type VecEnv } from "./vec_env.ts";
 import type { Actor, IterationMetrics, Learner } from "./learner.ts";
 import { actorNoiseSeed, evaluateActor } from "./learner.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
@@ -91,6 +91,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
   #iteration = 0;
   #envSteps = 0;
   #counter = 0;
+  readonly #flags: EpisodeFlagCounter;
 
   constructor(
     readonly backend: Backend,
@@ -122,6 +123,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
     this.numParams = offset;
     this.normalizer = new RunningNormalizer(env.obsSize, options.normalizeObservations);
     this.#rng = new Rng((seed ^ 0xe5) >>> 0);
+    this.#flags = new EpisodeFlagCounter(env);
   }
 
   /** The current parameters as one flat host vector (read from the backend once per update). */
@@ -231,6 +233,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
       ? new Int32Array(members)
       : new Float32Array(members * env.actionSpace.size);
     const normed = new Float32Array(obs.length), out = new Float32Array(C), seen: Float32Array[] = [];
+    const flags = observe ? this.#flags : null;
     let alive = members;
     for (let t = 0; t < env.maxEpisodeSteps && alive > 0; t++) {
       this.normalizer.apply(obs, normed);
@@ -251,7 +254,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
         if (done[m]) continue;
         returns[m] += step.rewards[m];
         if (observe) this.#envSteps++;
-        if (step.dones[m]) done[m] = 1, alive--;
+        if (step.dones[m]) done[m] = 1, alive--, flags?.recordOne(m);
       }
       obs = step.obs;
     }
@@ -309,7 +312,9 @@ export class EsLearner implements Learner<EsIterationMetrics> {
       offset += p.value.size;
     }
     const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    const flags = this.#flags.take();
     return {
+      ...(this.#flags.names.length ? { episodeFlags: flags } : {}),
       iteration: ++this.#iteration,
       envSteps: this.#envSteps,
       episodeReturn: mean,

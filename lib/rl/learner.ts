@@ -14,6 +14,11 @@ export interface IterationMetrics {
   /** Mean undiscounted return of recently completed training episodes (NaN before the first). */
   episodeReturn: number;
   seconds: number;
+  /**
+   * Success rate of each episode flag of the env (e.g. `success_collect_wood` on Craftax) over the training
+   * episodes that ended this iteration; absent for envs without flags. One CSV column per flag.
+   */
+  episodeFlags?: Record<string, number>;
 }
 
 /**

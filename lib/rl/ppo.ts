@@ -34,7 +34,7 @@ import * as ops from "../ops.ts";
 import { readAll, Scope, type Tensor } from "../tensor.ts";
 import { Rng } from "../random.ts";
 import type { ActionSpace, VecEnv } from "./vec_env.ts";
-import { EpisodeTracker, policyOutputs } from "./vec_env.ts";
+import { EpisodeFlagCounter, EpisodeTracker, policyOutputs } from "./vec_env.ts";
 import { type ActionDistribution, makeDistribution } from "./distributions.ts";
 import { ppoLoss } from "./ppo_loss.ts";
 import { type AdvantageKind, gae } from "./gae.ts";
@@ -147,6 +147,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
   readonly dist: ActionDistribution;
   readonly normalizer: RunningNormalizer;
   readonly tracker: EpisodeTracker;
+  readonly flags: EpisodeFlagCounter;
   readonly #rng: Rng;
   readonly #noiseSeed: number;
   #counter = 0;
@@ -178,6 +179,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     );
     this.normalizer = new RunningNormalizer(env.obsSize, o.normalizeObservations);
     this.tracker = new EpisodeTracker(o.numEnvs);
+    this.flags = new EpisodeFlagCounter(env);
     this.#rng = new Rng((seed ^ 0x5eed) >>> 0);
     this.#noiseSeed = (seed * 2654435761 + 12345) >>> 0;
     this.#obs = env.reset(seed, o.numEnvs);
@@ -228,7 +230,9 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     const samples = o.updateEpochs * T * S;
     this.#envSteps += T * S;
     const episodes = this.tracker.take();
+    const flags = this.flags.take();
     return {
+      ...(this.flags.names.length ? { episodeFlags: flags } : {}),
       iteration: ++this.#iteration,
       envSteps: this.#envSteps,
       episodeReturn: this.tracker.recentMean(),
@@ -285,6 +289,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
           r.truncations[k] = step.truncations?.[i] ?? 0;
         }
         this.tracker.record(step.rewards, step.dones);
+        this.flags.record(step.dones);
         this.#obs = step.obs.slice();
       }
       putObs(s0, T);

@@ -91,7 +91,7 @@ const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** The CSV row of an iteration: the shared columns first, then the learner's own measures. */
 function csvRow(m: IterationMetrics, evalReturn: number): CsvRow {
-  const { iteration, envSteps, episodeReturn, seconds, ...rest } = m as
+  const { iteration, envSteps, episodeReturn, seconds, episodeFlags, ...rest } = m as
     & IterationMetrics
     & Record<string, number>;
   const row: CsvRow = {
@@ -101,6 +101,7 @@ function csvRow(m: IterationMetrics, evalReturn: number): CsvRow {
     eval_return: round(evalReturn),
   };
   for (const [k, v] of Object.entries(rest)) row[snake(k)] = Number.isInteger(v) ? v : round(v);
+  for (const [k, v] of Object.entries(episodeFlags ?? {})) row[k] = round(v);
   row.seconds = round(seconds);
   return row;
 }
