@@ -1,6 +1,9 @@
 /**
  * RL throughput: env steps/s of the environments alone (through the VecEnv adapters, random actions) and
- * of whole PPO iterations (rollout + GAE + update) with the configs/rl_*.yaml settings, per rule.
+ * of whole PPO iterations (rollout + GAE + update) with the configs/rl_*.yaml networks and per-sample
+ * settings, per rule. Locomotion iterations are cut to one minibatch of 64 trajectories and one epoch
+ * (the configs' 40,960-step iterations take minutes each on a CPU), so the figure is rollout plus one
+ * update at Brax's network sizes.
  *   deno bench -A bench/rl_bench.ts                 (one PPO iteration of halfcheetah, ED and BP)
  *   deno run -A bench/rl_bench.ts [env ...]         (steps/s table by wall clock and by CPU time; envs
  *                                                    default: halfcheetah craftax-classic)
@@ -29,8 +32,12 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** Locomotion: one minibatch of 64 trajectories, one epoch; the other envs as configured. */
+const SHORT = ["ppo.numEnvs=64", "ppo.batchSize=64", "ppo.numMinibatches=1", "ppo.updateEpochs=1"];
+
 function ppoFor(env: RlEnvName, algo: "ed-ppo" | "bp-ppo"): PpoLearner {
-  const o = loadRlConfig(CONFIG[env], [`algo=${algo}`]);
+  const short = ["ant", "halfcheetah", "humanoid"].includes(env) ? SHORT : [];
+  const o = loadRlConfig(CONFIG[env], [`algo=${algo}`, ...short]);
   return new PpoLearner(cpu, makeVecEnv(env), o.ppo, 0);
 }
 
