@@ -76,6 +76,14 @@ export function netDefaults(
   return { ...common, activation: { kind: algo === "es" ? "relu" : bpActivation }, rmsNorm: false };
 }
 
+/**
+ * PPO defaults per env: the library's own for classic control, the Craftax Baselines' scaled down for a CPU
+ * (GAE once per iteration, as they do), Brax's published settings for locomotion ({@link BRAX_PPO}).
+ *
+ * ```ts
+ * const o = ppoDefaults("halfcheetah", "ed-ppo"); // 40,960 env steps per iteration, 4×32 / 5×256 nets
+ * ```
+ */
 export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
   const common = {
     algo,
@@ -218,6 +226,7 @@ function braxPpoDefaults(env: "ant" | "halfcheetah" | "humanoid", algo: PpoAlgo)
   };
 }
 
+/** ES defaults per env (Brax ES's 4×32 ReLU policy for locomotion; not tuned per env beyond CartPole's lr). */
 export function esDefaults(env: RlEnvName): EsOptions {
   return {
     populationSize: 32,
@@ -243,6 +252,7 @@ export function esDefaults(env: RlEnvName): EsOptions {
   };
 }
 
+/** Every RL option for `env` and `algo`: what a config file is merged over (lib/rl/config.ts). */
 export function defaultRlOptions(env: RlEnvName = "cartpole", algo: RlAlgo = "ed-ppo"): RlOptions {
   const ppoAlgo: PpoAlgo = algo === "es" ? "bp-ppo" : algo;
   return {
