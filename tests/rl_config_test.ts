@@ -155,8 +155,8 @@ Deno.test("rl/experiment: the file is validated; each run's options merge base, 
   const plan = planExperiment(loaded, task);
   const es = plan.find((r) => r.variant === "es" && r.seed === 1)!.config;
   const ed = plan.find((r) => r.variant === "ed-ppo" && r.seed === 2)!.config;
-  assert.deepEqual([es.algo, es.seed, es.envSteps], ["es", 1, 51200]);
-  assert.deepEqual([ed.algo, ed.seed, ed.envSteps, ed.env], ["ed-ppo", 2, 51200, "cartpole"]);
+  assert.deepEqual([es.algo, es.seed, es.envSteps], ["es", 1, 102400]);
+  assert.deepEqual([ed.algo, ed.seed, ed.envSteps, ed.env], ["ed-ppo", 2, 102400, "cartpole"]);
   assert.equal(join(ed.outDir, ed.name), join(loaded.experiment.outDir, "ed-ppo_s2"));
   for (const f of ["configs/rl_compare_halfcheetah.yaml", "configs/rl_compare_craftax.yaml"]) {
     planExperiment(loadExperiment(f), task);
