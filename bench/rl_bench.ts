@@ -1,10 +1,11 @@
 /**
  * RL throughput: env steps/s of the environments alone (through the VecEnv adapters, random actions) and
- * of whole PPO iterations (rollout + GAE + update) with the configs/rl_*.yaml settings, per rule.
+ * of whole PPO iterations (rollout + GAE + update) with the configs/rl_*.yaml networks and per-sample
+ * settings, per rule. Locomotion iterations are cut to 64 trajectories in one minibatch with the config's
+ * epochs (the configs' 40,960-step iterations take minutes each on a CPU), at Brax's network sizes.
  *   deno bench -A bench/rl_bench.ts                 (one PPO iteration of halfcheetah, ED and BP)
- *   deno run -A bench/rl_bench.ts [env ...]         (steps/s table by wall clock and per CPU-second,
- *                                                    scalar vs wasm kernels in the same run, the shipped
- *                                                    configs and Brax's network sizes; envs default:
+ *   deno run -A bench/rl_bench.ts [env ...]         (steps/s by wall clock and per CPU-second, the scalar
+ *                                                    and wasm kernels in the same run; envs default:
  *                                                    halfcheetah craftax-classic)
  * CPU time is the steadier figure on a shared host (it counts every thread of the CPU backend).
  */
@@ -13,8 +14,9 @@ import process from "node:process";
 import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { loadRlConfig } from "../lib/rl/config.ts";
 import { makeVecEnv } from "../envs/mod.ts";
-import { PpoLearner } from "../lib/rl/ppo.ts";
+import { PpoLearner, ppoStepsPerIteration } from "../lib/rl/ppo.ts";
 import type { RlEnvName } from "../lib/rl/options.ts";
+import type { PpoAlgo } from "../lib/rl/nets.ts";
 
 const cpu = new CpuBackend();
 const CONFIG: Record<string, string> = {
@@ -31,15 +33,23 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function ppoFor(env: RlEnvName, algo: "ed-ppo" | "bp-ppo"): PpoLearner {
-  const o = loadRlConfig(CONFIG[env], [`algo=${algo}`]);
-  return new PpoLearner(cpu, makeVecEnv(env), o.ppo, 0);
+/**
+ * Locomotion: 64 trajectories in one minibatch, with the config's epochs, so every sample gets as many
+ * updates per env step as in the full 40,960-step iterations (which take minutes each on a CPU); the other
+ * envs as configured.
+ */
+const SHORT = ["ppo.numEnvs=64", "ppo.batchSize=64", "ppo.numMinibatches=1"];
+
+function ppoFor(env: RlEnvName, algo: string, backend = cpu): PpoLearner {
+  const short = ["ant", "halfcheetah", "humanoid"].includes(env) ? SHORT : [];
+  const o = loadRlConfig(CONFIG[env], [`algo=${algo}`, ...short]);
+  return new PpoLearner(backend, makeVecEnv(env), { ...o.ppo, algo: o.algo as PpoAlgo }, 0);
 }
 
 const benchPpo = { ed: ppoFor("halfcheetah", "ed-ppo"), bp: ppoFor("halfcheetah", "bp-ppo") };
 for (const [rule, ppo] of Object.entries(benchPpo)) {
   Deno.bench({
-    name: `halfcheetah ${rule}-ppo: one iteration (${ppo.options.numEnvs}×${ppo.options.unrollLength} steps)`,
+    name: `halfcheetah ${rule}-ppo: one iteration (${ppoStepsPerIteration(ppo.options)} steps)`,
     n: 3,
     warmup: 1,
     async fn() {
@@ -74,13 +84,10 @@ async function ppoRate(ppo: PpoLearner, iterations = 2): Promise<{ wall: number;
   let steps = 0;
   for (let i = 0; i < iterations; i++) {
     await ppo.iteration();
-    steps += ppo.options.numEnvs * ppo.options.unrollLength;
+    steps += ppoStepsPerIteration(ppo.options);
   }
   return { wall: steps / ((performance.now() - t0) / 1000), cpu: steps / ((cpuMs() - c0) / 1000) };
 }
-
-/** Brax's network sizes for the locomotion envs: policy 4×32, value 5×256 (swish for BP). */
-const BRAX_SIZES = ["ppo.policy.hidden=[32,32,32,32]", "ppo.value.hidden=[256,256,256,256,256]"];
 
 if (import.meta.main) {
   const envs = (Deno.args.length ? Deno.args : ["halfcheetah", "craftax-classic"]) as RlEnvName[];
@@ -96,20 +103,15 @@ if (import.meta.main) {
     console.log(
       `| ${env} | env only (${o.ppo.numEnvs} envs) | — | ${e.wall.toFixed(0)} | ${e.cpu.toFixed(0)} | |`,
     );
-    const rows: [string, string[]][] = [["ed-ppo", []], ["bp-ppo", []]];
-    if (env === "halfcheetah" || env === "ant") rows.push(["bp-ppo", BRAX_SIZES], ["ed-ppo", BRAX_SIZES]);
-    for (const [algo, extra] of rows) {
+    for (const algo of ["ed-ppo", "bp-ppo"]) {
       let scalar = NaN;
       for (const kernels of ["scalar", "wasm"] as const) {
-        const backend = new CpuBackend({ kernels });
-        const options = loadRlConfig(CONFIG[env], [`algo=${algo}`, ...extra]);
-        const ppo = new PpoLearner(backend, makeVecEnv(env), options.ppo, 0);
+        const ppo = ppoFor(env, algo, new CpuBackend({ kernels }));
         const r = await ppoRate(ppo);
         ppo.dispose();
         if (kernels === "scalar") scalar = r.cpu;
-        const what = `${algo} PPO iteration${extra.length ? " (Brax sizes)" : ""}`;
         console.log(
-          `| ${env} | ${what} | ${kernels} | ${r.wall.toFixed(0)} | ${r.cpu.toFixed(0)} | ` +
+          `| ${env} | ${algo} PPO iteration | ${kernels} | ${r.wall.toFixed(0)} | ${r.cpu.toFixed(0)} | ` +
             `${kernels === "wasm" ? (r.cpu / scalar).toFixed(2) : ""} |`,
         );
       }

@@ -194,7 +194,7 @@ Deno.test("fuzz: YAML and config files", async () => {
     {
       name: "RL batch that does not divide",
       run: () => loadRlConfig(undefined, ["ppo.numEnvs=3", "ppo.unrollLength=5", "ppo.numMinibatches=4"]),
-      expect: /ppo\.numMinibatches \(4\) must divide the batch .* = 3 · 5 = 15/,
+      expect: /ppo\.numEnvs must divide ppo\.batchSize·ppo\.numMinibatches = 4·4 = 16 .*got 3/,
     },
     {
       name: "RL unknown env",

@@ -1,15 +1,21 @@
 // RL YAML configs (lib/rl/config.ts), the `rl` command line, and RL experiments (algorithms × seeds) through
 // the shared experiment runner (lib/experiment/runner.ts with lib/rl/experiment.ts).
 import assert from "assert";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { ConfigError } from "../lib/config/schema.ts";
 import { loadRlConfig, parseRlArgs, parseRlConfig, resolveRlConfig, rlConfigDocs } from "../lib/rl/config.ts";
 import { defaultRlOptions, RL_ENVS } from "../lib/rl/options.ts";
+import { ppoShapeProblem } from "../lib/rl/ppo.ts";
 import { loadExperiment } from "../lib/experiment/config.ts";
 import { planExperiment, runExperiment } from "../lib/experiment/runner.ts";
 import { type RunRecord, writeSummary } from "../lib/experiment/summary.ts";
 import { EVAL_RETURN, rlTask } from "../lib/rl/experiment.ts";
 import { makeRunEnv } from "../envs/mod.ts";
+import { runRl } from "../lib/rl/run.ts";
+import { readCsv } from "../lib/io/csv.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
+
+const cpu = new CpuBackend();
 
 const CONFIGS: Record<string, string> = {
   "configs/rl_cartpole.yaml": "cartpole",
@@ -18,6 +24,7 @@ const CONFIGS: Record<string, string> = {
   "configs/rl_halfcheetah.yaml": "halfcheetah",
   "configs/rl_humanoid.yaml": "humanoid",
   "configs/rl_craftax.yaml": "craftax-classic",
+  "configs/rl_craftax_baselines.yaml": "craftax-classic",
 };
 
 /** Asserts that `f` throws a ConfigError whose message matches every pattern. */
@@ -38,7 +45,7 @@ Deno.test("rl/config: every shipped config loads, names its env and divides into
     const o = await loadRlConfig(file);
     assert.equal(o.env, env, file);
     assert.equal(o.ppo.algo, o.algo);
-    assert.equal((o.ppo.numEnvs * o.ppo.unrollLength) % o.ppo.numMinibatches, 0, file);
+    assert.equal(ppoShapeProblem(o.ppo), null, file);
     for (const algo of ["bp-ppo", "dfa-ppo", "ed-ppo-nondale", "es"] as const) {
       const other = await loadRlConfig(file, [`algo=${algo}`]);
       assert.equal(other.ppo.algo, algo === "es" ? "bp-ppo" : algo);
@@ -81,6 +88,11 @@ Deno.test("rl/config: errors name the file and the key path", async () => {
   await configError(
     () => parseRlConfig("env: ant\nepisodeLength: 2000\n", "a.yaml"),
     /^a\.yaml: episodeLength must be an integer >= 1 and <= 1000, got 2000/,
+  );
+  await configError(
+    () =>
+      parseRlConfig("env: ant\nppo: { numEnvs: 12, batchSize: 4, numMinibatches: 4 }\n", "configs/bad.yaml"),
+    /^configs\/bad\.yaml: ppo\.numEnvs must divide ppo\.batchSize·ppo\.numMinibatches = 4·4 = 16 \(trajectories per iteration\), got 12$/,
   );
   await configError(() => parseRlConfig("- 1\n", "list.yaml"), /^list\.yaml: config must be an object/);
   await configError(
@@ -143,8 +155,8 @@ Deno.test("rl/experiment: the file is validated; each run's options merge base, 
   const plan = planExperiment(loaded, task);
   const es = plan.find((r) => r.variant === "es" && r.seed === 1)!.config;
   const ed = plan.find((r) => r.variant === "ed-ppo" && r.seed === 2)!.config;
-  assert.deepEqual([es.algo, es.seed, es.iterations], ["es", 1, 40]);
-  assert.deepEqual([ed.algo, ed.seed, ed.iterations, ed.env], ["ed-ppo", 2, 60, "cartpole"]);
+  assert.deepEqual([es.algo, es.seed, es.envSteps], ["es", 1, 102400]);
+  assert.deepEqual([ed.algo, ed.seed, ed.envSteps, ed.env], ["ed-ppo", 2, 102400, "cartpole"]);
   assert.equal(join(ed.outDir, ed.name), join(loaded.experiment.outDir, "ed-ppo_s2"));
   for (const f of ["configs/rl_compare_halfcheetah.yaml", "configs/rl_compare_craftax.yaml"]) {
     planExperiment(loadExperiment(f), task);
@@ -174,6 +186,28 @@ Deno.test("rl/experiment: the file is validated; each run's options merge base, 
     () => planExperiment(loadExperiment(bad), task),
     /bad\.yaml: task is classification, but this is the rl runner/,
   );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("rl/experiment: the bp-ppo-relu-rms control row is BP-PPO on ReLU + RMS-norm nets", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "control.yaml");
+  const base = relative(dir, join(Deno.cwd(), "configs/rl_halfcheetah.yaml"));
+  await Deno.writeTextFile(
+    file,
+    `task: rl\nbase: ${base}\nvariants: [bp-ppo, bp-ppo-relu-rms]\nseeds: [0]\n`,
+  );
+  const [bp, control] = planExperiment(loadExperiment(file), task).map((r) => r.config);
+  assert.deepEqual([bp.algo, bp.ppo.policy.activation.kind, bp.ppo.policy.rmsNorm], [
+    "bp-ppo",
+    "silu",
+    false,
+  ]);
+  assert.deepEqual([control.algo, control.name], ["bp-ppo", "bp-ppo-relu-rms_s0"]);
+  for (const net of [control.ppo.policy, control.ppo.value]) {
+    assert.deepEqual([net.activation.kind, net.rmsNorm], ["relu", true]);
+  }
+  assert.deepEqual(control.ppo.value.hidden, [256, 256, 256, 256, 256]);
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -232,7 +266,7 @@ Deno.test("rl/experiment: runs algos × seeds end to end, resumes nothing twice,
       "  env: cartpole",
       "  iterations: 2",
       "  evalEpisodes: 2",
-      "  ppo: { numEnvs: 4, unrollLength: 16, numMinibatches: 2, updateEpochs: 1 }",
+      "  ppo: { numEnvs: 4, unrollLength: 16, batchSize: 2, numMinibatches: 2, updateEpochs: 1 }",
       `outDir: ${join(dir, "out")}`,
     ].join("\n"),
   );
@@ -255,5 +289,33 @@ Deno.test("rl/experiment: runs algos × seeds end to end, resumes nothing twice,
   assert.equal(again.records.length, 2);
   assert.equal(lines.filter((l) => l.includes("finished earlier")).length, 2);
   assert.deepEqual(again.records.map((r) => r.final), first.records.slice(2).map((r) => r.final));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("rl/run: an env-step budget ends PPO and ES runs at the iteration that reaches it", async () => {
+  const dir = await Deno.makeTempDir();
+  for (const algo of ["bp-ppo", "es"] as const) {
+    const o = {
+      ...defaultRlOptions("cartpole", algo),
+      iterations: 1000,
+      envSteps: 300,
+      outDir: dir,
+      evalEpisodes: 2,
+    };
+    o.ppo = { ...o.ppo, numEnvs: 4, unrollLength: 16, batchSize: 2, numMinibatches: 2, updateEpochs: 1 };
+    o.es = { ...o.es, populationSize: 2 };
+    const result = await runRl(o, { backend: cpu, makeEnv: makeRunEnv, log: null });
+    const rows = await readCsv(join(result.dir, "metrics.csv"));
+    const steps = rows.map((r) => Number(r.env_steps));
+    assert.ok(steps.at(-1)! >= 300 && (steps.length < 2 || steps.at(-2)! < 300), `${algo}: ${steps}`);
+    assert.deepEqual(
+      [result.iterations, result.iterationLimit, result.envStepBudget, result.envSteps],
+      [rows.length, 1000, 300, steps.at(-1)],
+    );
+    if (algo === "bp-ppo") assert.equal(result.iterations, 5, "64 steps per iteration: 5 reach 300");
+    assert.ok(rows.at(-1)!.eval_return !== "", "the last iteration is evaluated");
+    const svg = await Deno.readTextFile(join(result.dir, "return.svg"));
+    assert.ok(svg.startsWith("<svg") && svg.includes("evaluation") && !svg.includes("NaN"), algo);
+  }
   await Deno.remove(dir, { recursive: true });
 });

@@ -170,6 +170,7 @@ for (const env of ["ant", "craftax-classic"] as const) {
       ...ppoDefaults(env, "ed-ppo"),
       numEnvs: 4,
       unrollLength: 16,
+      batchSize: 1,
       numMinibatches: 4,
       updateEpochs: 2,
     };
@@ -201,7 +202,7 @@ Deno.test("rl/envs: runRl trains and evaluates on ant with a shortened time limi
     evalEpisodes: 2,
     episodeLength: 20,
   };
-  o.ppo = { ...o.ppo, numEnvs: 4, unrollLength: 16, numMinibatches: 2, updateEpochs: 1 };
+  o.ppo = { ...o.ppo, numEnvs: 4, unrollLength: 16, batchSize: 2, numMinibatches: 2, updateEpochs: 1 };
   const env = makeRunEnv(o);
   assert.ok(env instanceof LocomotionVecEnv && env.maxEpisodeSteps === 20);
   const outDir = await Deno.makeTempDir();

@@ -11,17 +11,23 @@ Deno.test("es: centered ranks span [-0.5, 0.5] in rank order", () => {
   assert.deepEqual([...centeredRanks([3, -1, 10, 0, 5])], [0, -0.5, 0.5, -0.25, 0.25]);
 });
 
-Deno.test("es: host forward equals the network's backend forward", async () => {
-  const es = new EsLearner(cpu, new CartPole(), { ...esDefaults("cartpole"), dualStream: true }, 2);
-  const { tensor } = await import("../lib/ops.ts");
-  const x = Float32Array.of(0.1, -0.2, 0.3, 0.05);
-  using xt = tensor(cpu, x, [1, 4]);
-  using out = es.net.predict(xt);
-  const ref = await out.readF32(), ours = new Float32Array(2);
-  es.forward(await es.parameters(), 0, x, ours);
-  ref.forEach((v, j) => assert.ok(Math.abs(v - ours[j]) < 1e-5, `${v} vs ${ours[j]}`));
-  es.dispose();
-});
+for (const dualStream of [false, true]) {
+  for (const rmsNorm of [false, true]) {
+    Deno.test(`es: host forward equals the backend forward (dual-stream ${dualStream}, RMS norm ${rmsNorm})`, async () => {
+      const defaults = esDefaults("cartpole");
+      const options = { ...defaults, dualStream, policy: { ...defaults.policy, rmsNorm } };
+      const es = new EsLearner(cpu, new CartPole(), options, 2);
+      const { tensor } = await import("../lib/ops.ts");
+      const x = Float32Array.of(0.1, -0.2, 0.3, 0.05);
+      using xt = tensor(cpu, x, [1, 4]);
+      using out = es.net.predict(xt);
+      const ref = await out.readF32(), ours = new Float32Array(2);
+      es.forward(await es.parameters(), 0, x, ours);
+      ref.forEach((v, j) => assert.ok(Math.abs(v - ours[j]) < 1e-5, `${v} vs ${ours[j]}`));
+      es.dispose();
+    });
+  }
+}
 
 Deno.test("es: improves CartPole return", async () => {
   const es = new EsLearner(cpu, new CartPole(), esDefaults("cartpole"), 0);

@@ -10,7 +10,7 @@ const cpu = new CpuBackend();
 
 Deno.test("ed-ppo: Dalean weights stay >= 0 after every update; non-Dalean weights do not", async () => {
   for (const algo of ["ed-ppo", "ed-ppo-nondale"] as const) {
-    const options = { ...ppoDefaults("cartpole", algo), numEnvs: 4, unrollLength: 32 };
+    const options = { ...ppoDefaults("cartpole", algo), numEnvs: 4, unrollLength: 32, batchSize: 1 };
     const ppo = new PpoLearner(cpu, new CartPole(), options, 1);
     let zeros = 0, negatives = 0;
     for (let it = 0; it < 4; it++) {

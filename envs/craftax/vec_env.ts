@@ -19,6 +19,7 @@ import {
   type VecEnvStep,
 } from "../../lib/rl/vec_env.ts";
 import { CraftaxClassic } from "./classic/env.ts";
+import { ACHIEVEMENT_NAMES } from "./classic/constants.ts";
 
 /** Craftax-Classic behind the {@link VecEnv} contract. */
 export class CraftaxClassicVecEnv implements VecEnv {
@@ -43,6 +44,13 @@ export class CraftaxClassicVecEnv implements VecEnv {
 
   /** [numEnvs · 22] achievement flags of the episodes that ended on the last step (zero elsewhere). */
   get finishedAchievements(): Uint8Array {
+    return this.#finished;
+  }
+
+  /** The 22 achievements as episode flags: RL learners log their success rates (lib/rl/vec_env.ts). */
+  readonly episodeFlagNames: readonly string[] = ACHIEVEMENT_NAMES;
+
+  get finishedEpisodeFlags(): Uint8Array {
     return this.#finished;
   }
 

@@ -1,70 +1,41 @@
 /**
- * Writes a self-contained HTML page (inline SVG + a few lines of JavaScript, no network) that plays a
- * rollout of a locomotion environment under random actions, seen from the side (x-z) and from above (x-y).
+ * Writes a page that plays a rollout of a locomotion environment, acted by a trained policy (`--policy`,
+ * a run folder of `deno task rl`) or by random actions: a self-contained 2D page (inline SVG, side and top
+ * views) or, with `--3d`, the three.js viewer of ./viewer3d.ts. Neither page needs the network.
  *
- *   deno run -A envs/locomotion/view.ts --env ant --steps 300 --out rollout.html [--seed 0]
+ *   deno run -A envs/locomotion/view.ts --env ant --steps 300 --out rollout.html [--seed 0] [--3d]
+ *   deno run -A envs/locomotion/view.ts --policy runs/rl_halfcheetah_ed-ppo_s0 --3d --out cheetah.html
+ *
+ * With `--policy` the env defaults to the run's; the policy acts by its mode (`--sample`: by sampling).
+ * A run trained on another env is refused with one line naming both envs' sizes.
+ *
+ * @module
  */
-
 import { parseArgs } from "node:util";
-import type { LocomotionEnv } from "./env.ts";
-import { makeAnt } from "./ant.ts";
-import { makeHalfCheetah } from "./half_cheetah.ts";
-import { makeHumanoid } from "./humanoid.ts";
-import { GEOM_CAPSULE, GEOM_PLANE } from "./physics/model.ts";
-import { quatMul, quatRotate } from "./physics/math3d.ts";
+import { LOCOMOTION_ENVS, type LocomotionEnvName, LocomotionVecEnv } from "./vec_env.ts";
+import { type LocomotionPolicy, recordTrajectory, type Trajectory } from "./trajectory.ts";
+import { readThreeSources, viewer3dHtml } from "./viewer3d.ts";
+import { createBackend } from "../../lib/backend/mod.ts";
+import { loadRunPolicy } from "../../lib/rl/policy.ts";
+import { readYamlFile } from "../../lib/config/yaml.ts";
+import { runCommand, UsageError } from "../../lib/io/command.ts";
+import { makeRunEnv } from "../mod.ts";
 
-const MAKERS: Record<string, () => LocomotionEnv> = {
-  ant: makeAnt,
-  half_cheetah: makeHalfCheetah,
-  halfcheetah: makeHalfCheetah,
-  humanoid: makeHumanoid,
-};
+export { recordTrajectory };
 
-/** Per frame, per non-plane geom: [x, y, z] of both segment ends (equal for spheres). */
-export function recordRollout(env: LocomotionEnv, steps: number, seed: number): number[][] {
-  const m = env.model, ws = env.pipeline.ws;
-  env.reset(seed, 1);
-  let s = (seed * 2654435761) >>> 0;
-  const act = new Float32Array(env.actionSize);
-  const frames: number[][] = [];
-  const p = new Float64Array(6), q = new Float64Array(4), z = Float64Array.of(0, 0, 1);
-  const capture = () => {
-    env.pipeline.kinematicsOf(env.q, env.qd, 0);
-    const f: number[] = [];
-    for (let g = 0; g < m.ngeom; g++) {
-      const b = m.geomBody[g];
-      if (m.geomType[g] === GEOM_PLANE || b < 0) continue;
-      quatRotate(p, 0, ws.xquat, b * 4, m.geomPos, g * 3);
-      for (let k = 0; k < 3; k++) p[k] += ws.xpos[b * 3 + k];
-      const h = m.geomType[g] === GEOM_CAPSULE ? m.geomSize[g * 3 + 1] : 0;
-      quatMul(q, 0, ws.xquat, b * 4, m.geomQuat, g * 4);
-      quatRotate(p, 3, q, 0, z, 0);
-      for (let k = 0; k < 3; k++) f.push(+(p[k] + h * p[3 + k]).toFixed(4));
-      for (let k = 0; k < 3; k++) f.push(+(p[k] - h * p[3 + k]).toFixed(4));
-    }
-    frames.push(f);
-  };
-  capture();
-  for (let t = 0; t < steps; t++) {
-    for (let i = 0; i < act.length; i++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      act[i] = (s / 4294967296) * 2 - 1;
-    }
-    env.step(act);
-    capture();
+/** Brax's names and the MJCF-style alias. */
+function envName(name: string): LocomotionEnvName {
+  const n = name === "half_cheetah" ? "halfcheetah" : name;
+  if (!(LOCOMOTION_ENVS as readonly string[]).includes(n)) {
+    throw new UsageError(`--env must be one of ${LOCOMOTION_ENVS.join(", ")}, got "${name}"`);
   }
-  return frames;
+  return n as LocomotionEnvName;
 }
 
-/** Builds the HTML page for recorded frames. */
-export function rolloutHtml(env: LocomotionEnv, frames: number[][], title: string): string {
-  const m = env.model;
-  const geoms: { r: number; rgba: number[] }[] = [];
-  for (let g = 0; g < m.ngeom; g++) {
-    if (m.geomType[g] === GEOM_PLANE || m.geomBody[g] < 0) continue;
-    geoms.push({ r: m.geomSize[g * 3], rgba: Array.from(m.geomRgba.slice(g * 4, g * 4 + 4)) });
-  }
-  const data = JSON.stringify({ dt: env.dt, geoms, frames });
+/** The 2D page: a trajectory seen from the side (x-z) and from above (x-y), inline SVG, no network. */
+export function rolloutHtml(trajectory: Trajectory, title: string): string {
+  const geoms = trajectory.geoms.map((g) => ({ r: g.radius, rgba: g.rgba }));
+  const data = JSON.stringify({ dt: trajectory.dt, geoms, frames: trajectory.frames });
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${title}</title>
 <style>body{font:14px sans-serif;margin:16px;background:#fafafa}svg{background:#fff;border:1px solid #ccc;margin:4px}</style>
@@ -130,26 +101,50 @@ draw(0);
 `;
 }
 
-if (import.meta.main) {
-  const { values: args } = parseArgs({
-    args: Deno.args,
+/** The command: records a trajectory and writes the page. */
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
     options: {
-      env: { type: "string", default: "ant" },
+      env: { type: "string" },
+      policy: { type: "string" },
+      sample: { type: "boolean", default: false },
       steps: { type: "string", default: "300" },
       seed: { type: "string", default: "0" },
       out: { type: "string" },
+      "3d": { type: "boolean", default: false },
     },
   });
-  const make = MAKERS[String(args.env)];
-  if (!make) throw new Error(`unknown --env ${args.env} (ant, half_cheetah, humanoid)`);
-  const steps = Number(args.steps), seed = Number(args.seed);
-  if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps must be a positive integer`);
-  const out = args.out ?? `${args.env}_rollout.html`;
-  const env = make();
-  const frames = recordRollout(env, steps, seed);
-  Deno.writeTextFileSync(
-    out,
-    rolloutHtml(env, frames, `${env.spec.name}: ${steps} random-action steps (seed ${seed})`),
-  );
-  console.log(`wrote ${out} (${frames.length} frames)`);
+  const steps = Number(values.steps), seed = Number(values.seed);
+  if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer`);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer`);
+  const runEnv = values.policy
+    ? (readYamlFile(`${values.policy}/config.yaml`) as { env?: string }).env
+    : undefined;
+  const name = envName(values.env ?? runEnv ?? "ant");
+  const env = new LocomotionVecEnv(name);
+  let policy: LocomotionPolicy | undefined, actor = "random actions", dispose = () => {};
+  if (values.policy) {
+    const backend = await createBackend("cpu");
+    const { learner } = await loadRunPolicy(values.policy, env, backend, makeRunEnv);
+    const act = learner.actor(1, !values.sample, seed);
+    policy = async (obs) => await act.act(obs) as Float32Array;
+    actor = `${values.policy}, ${values.sample ? "sampled" : "mode"} actions`;
+    dispose = () => (act.dispose(), learner.dispose(), backend.dispose());
+  }
+  try {
+    const trajectory = await recordTrajectory(env.env, steps, seed, policy, actor);
+    const title = `${env.env.spec.name}: ${steps} steps, ${actor} (seed ${seed})`;
+    const out = values.out ?? `${name}_rollout.html`;
+    const html = values["3d"]
+      ? viewer3dHtml(trajectory, await readThreeSources(), title)
+      : rolloutHtml(trajectory, title);
+    await Deno.writeTextFile(out, html);
+    const total = trajectory.rewards.reduce((a, b) => a + b, 0);
+    console.log(`wrote ${out} (${trajectory.frames.length} frames, return ${total.toFixed(1)})`);
+  } finally {
+    dispose();
+  }
 }
+
+if (import.meta.main) await runCommand(main);

@@ -23,7 +23,7 @@ import type { Activation, Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Grad, Layer, LayerCache, Param, Streams } from "./layer.ts";
-import { moduloIndex, uniformInit } from "./init.ts";
+import { type DaleanInit, daleanInit, moduloIndex } from "./init.ts";
 import { AvgPool, type ConvBiasReduction, ConvMap, DenseMap, type LinearMap } from "./linear_map.ts";
 import { normalize, type NormJacobian, throughNorm } from "./rms_norm.ts";
 
@@ -31,7 +31,7 @@ import { normalize, type NormJacobian, throughNorm } from "./rms_norm.ts";
 export interface DualStreamOptions {
   /** φ of both streams. */
   activation: Activation;
-  /** Scale of the same-stream (excitatory) pathways W_pp, W_nn relative to U[0,1)/√fan_in. */
+  /** Scale of the same-stream (excitatory) pathways W_pp, W_nn relative to `init`/√fan_in. */
   excitatoryScale: number;
   /** Scale of the cross-stream (inhibitory) pathways W_np, W_pn. */
   inhibitoryScale: number;
@@ -43,6 +43,8 @@ export interface DualStreamOptions {
   pool?: number;
   /** RMS-normalise the pre-activations (p and n together, per sample) before φ. Default off. */
   rmsNorm?: boolean;
+  /** Distribution of the initial weights (./init.ts): U[0, 1) (default) or |N(0, 1)|. */
+  init?: DaleanInit;
 }
 
 /**
@@ -74,7 +76,7 @@ export class DualStreamLayer implements Layer {
     const bound = 1 / Math.sqrt(map.fanIn);
     const weight = (name: string, k: number, s: number): Param => ({
       name,
-      value: uniformInit(backend, map.weightShape, s * bound, o.seed, k),
+      value: daleanInit(backend, o.init ?? "uniform", map.weightShape, s * bound, o.seed, k),
       dalean: true,
     });
     this.params = [

@@ -13,6 +13,7 @@ import { Conv2d, Dense } from "./single_stream.ts";
 import type { Layer, LayerCache, Param } from "./layer.ts";
 import type { ConvBiasReduction } from "./linear_map.ts";
 import { disposeCache, disposeStreams } from "./layer.ts";
+import type { DaleanInit } from "./init.ts";
 
 /** One convolutional layer of a {@link NetworkSpec}. */
 export interface ConvSpec {
@@ -54,6 +55,8 @@ export interface NetworkSpec {
   excitatoryScale: number;
   /** Dual-stream init: hidden cross-stream (inhibitory) scale. */
   inhibitoryScale: number;
+  /** Dual-stream init distribution, × scale/√fan_in (./init.ts): U[0, 1) (default) or |N(0, 1)|. */
+  daleanInit?: DaleanInit;
   /** Initialisation seed (each layer derives its own). */
   seed: number;
   /** RMS-normalise the pre-activations of every hidden layer, conv and dense (never the output). Default off. */
@@ -113,6 +116,7 @@ export class Network {
           ...common,
           excitatoryScale: output ? 1 : spec.excitatoryScale,
           inhibitoryScale: output ? 1 : spec.inhibitoryScale,
+          init: spec.daleanInit,
         })
         : new Dense(backend, { ...common, initScale: 1 });
     });
@@ -144,6 +148,7 @@ export class Network {
         ...options,
         excitatoryScale: spec.excitatoryScale,
         inhibitoryScale: spec.inhibitoryScale,
+        init: spec.daleanInit,
       })
       : new Conv2d(backend, { ...options, initScale: 1 });
     const [, , h, w] = layer.map.outputShape(1);

@@ -32,6 +32,7 @@ import { applyOverrides, deepMerge } from "../config/overrides.ts";
 import { type CommandSpec, parseCommandLine, SHARED_FLAGS_USAGE } from "../config/command_line.ts";
 import { BACKEND_CHOICES } from "../backend/mod.ts";
 import { RUN_NAME } from "../io/run_folder.ts";
+import { DALEAN_INITS } from "../nn/init.ts";
 import { defaultRlOptions, RL_ALGOS, RL_ENVS, type RlOptions } from "./options.ts";
 import type { PpoOptions } from "./ppo.ts";
 
@@ -48,6 +49,8 @@ function netSchema(role: string) {
       kind: oneOf(ACTIVATIONS, { doc: "hidden activation" }),
       width: optional(number({ gt: 0, doc: "sigmoid width u0 (sigmoid only)" })),
     }),
+    rmsNorm: boolean({ doc: "RMS-normalise hidden pre-activations before the activation" }),
+    init: oneOf(DALEAN_INITS, { doc: "dual-stream weight distribution, × scale/√fan_in" }),
     excitatoryScale: number({ min: 0, doc: "dual-stream init scale of the excitatory pathways" }),
     inhibitoryScale: number({ min: 0, doc: "dual-stream init scale of the inhibitory pathways" }),
     outputScale: number({ min: 0, doc: "multiplies the output layer's initial weights" }),
@@ -56,9 +59,16 @@ function netSchema(role: string) {
 
 const ppoSchema = object({
   numEnvs: integer({ min: 1, max: LIMITS.units, doc: "parallel environments" }),
-  unrollLength: integer({ min: 1, max: 100_000, doc: "steps per environment per iteration" }),
-  numMinibatches: integer({ min: 1, doc: "minibatches per epoch (must divide numEnvs·unrollLength)" }),
+  unrollLength: integer({ min: 1, max: 100_000, doc: "steps per trajectory (Brax unroll_length)" }),
+  batchSize: integer({ min: 1, max: LIMITS.units, doc: "trajectories per minibatch (Brax batch_size)" }),
+  numMinibatches: integer({
+    min: 1,
+    doc: "minibatches per epoch; batchSize·numMinibatches trajectories per iteration, a multiple of numEnvs",
+  }),
   updateEpochs: integer({ min: 1, doc: "SGD epochs over each batch" }),
+  recomputeAdvantages: boolean({
+    doc: "Brax: values and GAE per minibatch with the current value net (false: once per iteration)",
+  }),
   learningRate: number({ gt: 0, doc: "Adam learning rate (policy, and value unless set)" }),
   valueLearningRate: optional(number({ gt: 0, doc: "Adam learning rate of the value net" })),
   gamma: number({ min: 0, max: 1, doc: "discount" }),
@@ -102,7 +112,8 @@ export const rlConfigSchema: Schema<RlConfig> = object({
   env: envSchema,
   algo: algoSchema,
   seed: integer({ min: 0, max: LIMITS.seed, doc: "seed of the nets, sampling and environments" }),
-  iterations: integer({ min: 1, doc: "training iterations" }),
+  iterations: integer({ min: 1, doc: "training iterations (an upper bound when envSteps is set)" }),
+  envSteps: integer({ min: 0, doc: "env-step budget: stop after the iteration that reaches it (0: none)" }),
   evalEvery: integer({ min: 0, doc: "evaluate every n iterations (0: only at the end)" }),
   evalEpisodes: integer({ min: 1, max: LIMITS.units, doc: "episodes per evaluation" }),
   deterministicEval: boolean({ doc: "evaluate the mode instead of sampling" }),
@@ -135,12 +146,13 @@ export function resolveRlConfig(raw: unknown, file = "<config>", root = ""): RlO
   const { algo: ppoAlgo, ...ppoDefaults } = defaults.ppo;
   const merged = deepMerge({ ...defaults, ppo: ppoDefaults }, map);
   const config = dropUndefined(validate(rlConfigSchema, merged, file, root)) as RlConfig;
-  const p = config.ppo, batch = p.numEnvs * p.unrollLength;
-  if (config.algo !== "es" && batch % p.numMinibatches !== 0) {
+  const p = config.ppo;
+  if (config.algo !== "es" && (p.batchSize * p.numMinibatches) % p.numEnvs !== 0) {
     throw new ConfigError(
       file,
-      at("ppo.numMinibatches"),
-      `(${p.numMinibatches}) must divide the batch ppo.numEnvs · ppo.unrollLength = ${p.numEnvs} · ${p.unrollLength} = ${batch}`,
+      at("ppo.numEnvs"),
+      `must divide ppo.batchSize·ppo.numMinibatches = ${p.batchSize}·${p.numMinibatches} = ` +
+        `${p.batchSize * p.numMinibatches} (trajectories per iteration), got ${p.numEnvs}`,
     );
   }
   if (config.episodeLength !== undefined && !LOCOMOTION.includes(config.env)) {
@@ -197,6 +209,7 @@ ${SHARED_FLAGS_USAGE}
       --algo NAME          same as --set algo=NAME (${RL_ALGOS.join(", ")}; default ed-ppo)
       --seed N             same as --set seed=N
       --iterations N       same as --set iterations=N (default: per env)
+      --env-steps N        same as --set envSteps=N: stop once N env steps are done (default 0: no budget)
       --lr X               learning rate of PPO (policy and value) and of ES
       --eval-every N       evaluate every N iterations (default 0: only at the end)
       --eval-episodes N    episodes per evaluation (default 16)
@@ -214,6 +227,7 @@ ${SHARED_FLAGS_USAGE}
     algo: ["algo"],
     seed: ["seed"],
     iterations: ["iterations"],
+    "env-steps": ["envSteps"],
     lr: ["ppo.learningRate", "es.learningRate"],
     "eval-every": ["evalEvery"],
     "eval-episodes": ["evalEpisodes"],

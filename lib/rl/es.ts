@@ -17,12 +17,14 @@ import * as ops from "../ops.ts";
 import { readAll } from "../tensor.ts";
 import { fillNormal, Rng } from "../random.ts";
 import type { Grad } from "../nn/layer.ts";
-import { type ActionSpace, policyOutputs, type VecEnv } from "./vec_env.ts";
-import type { IterationMetrics, Learner } from "./learner.ts";
+import { type ActionSpace, EpisodeFlagCounter, policyOutputs, type VecEnv } from "./vec_env.ts";
+import type { Actor, IterationMetrics, Learner } from "./learner.ts";
+import { actorNoiseSeed, evaluateActor } from "./learner.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { type NetOptions, RlNet, strategyFor } from "./nets.ts";
 import { softplus } from "./distributions.ts";
+import { RMS_NORM_EPS } from "../nn/rms_norm.ts";
 
 export interface EsOptions {
   /** Number of antithetic pairs P (2P episodes per iteration). */
@@ -54,8 +56,21 @@ interface HostLayer {
   inputs: number;
   units: number;
   act: Parameters<typeof activate>[0];
+  /** RMS-normalise the pre-activations (both streams together) before the activation. */
+  rmsNorm: boolean;
   /** Offsets of the parameters in the flat vector, in `params` order. */
   offsets: number[];
+}
+
+/** Z / sqrt(mean(Z²) + ε) over every unit of `parts` together, in place (lib/nn/rms_norm.ts, K = Σ sizes). */
+function rmsNormalize(parts: Float32Array[]): void {
+  let sum = 0, count = 0;
+  for (const z of parts) {
+    for (let j = 0; j < z.length; j++) sum += z[j] * z[j];
+    count += z.length;
+  }
+  const inv = 1 / Math.sqrt(sum / count + RMS_NORM_EPS);
+  for (const z of parts) for (let j = 0; j < z.length; j++) z[j] *= inv;
 }
 
 /** Centered ranks in [−0.5, 0.5] (ties broken by index). */
@@ -76,6 +91,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
   #iteration = 0;
   #envSteps = 0;
   #counter = 0;
+  readonly #flags: EpisodeFlagCounter;
 
   constructor(
     readonly backend: Backend,
@@ -100,12 +116,14 @@ export class EsLearner implements Learner<EsIterationMetrics> {
         inputs: w.shape[0],
         units: w.shape[1],
         act: layer.activation,
+        rmsNorm: layer.rmsNorm,
         offsets,
       };
     });
     this.numParams = offset;
     this.normalizer = new RunningNormalizer(env.obsSize, options.normalizeObservations);
     this.#rng = new Rng((seed ^ 0xe5) >>> 0);
+    this.#flags = new EpisodeFlagCounter(env);
   }
 
   /** The current parameters as one flat host vector (read from the backend once per update). */
@@ -131,6 +149,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
           const a = p[i], row = w + i * L.units;
           if (a !== 0) { for (let j = 0; j < L.units; j++) z[j] += a * thetas[row + j]; }
         }
+        if (L.rmsNorm) rmsNormalize([z]);
         for (let j = 0; j < L.units; j++) z[j] = activate(L.act, z[j]);
         p = n = z;
       } else {
@@ -144,6 +163,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
             zn[j] += an * thetas[wnn + r + j] - ap * thetas[wpn + r + j];
           }
         }
+        if (L.rmsNorm) rmsNormalize([zp, zn]);
         for (let j = 0; j < L.units; j++) zp[j] = activate(L.act, zp[j]), zn[j] = activate(L.act, zn[j]);
         p = zp, n = zn;
       }
@@ -153,22 +173,25 @@ export class EsLearner implements Learner<EsIterationMetrics> {
     }
   }
 
-  /** Writes member m's action for output `o` into `actions` (index or tanh-squashed vector). */
+  /**
+   * Writes member m's action for output `o` into `actions` (index or tanh-squashed vector): a sample drawn
+   * from `rng`, or the mode when `rng` is null.
+   */
   #act(
     space: ActionSpace,
     o: Float32Array,
     m: number,
     actions: Int32Array | Float32Array,
-    stochastic: boolean,
+    rng: Rng | null,
   ): void {
     if (space.kind === "discrete") {
       let best = 0;
-      if (stochastic) {
+      if (rng) {
         let max = -Infinity;
         for (let j = 0; j < space.n; j++) max = Math.max(max, o[j]);
         let total = 0;
         for (let j = 0; j < space.n; j++) total += Math.exp(o[j] - max);
-        let r = this.#rng.uniform() * total;
+        let r = rng.uniform() * total;
         best = space.n - 1;
         for (let j = 0; j < space.n; j++) {
           r -= Math.exp(o[j] - max);
@@ -185,19 +208,22 @@ export class EsLearner implements Learner<EsIterationMetrics> {
       const d = space.size;
       for (let j = 0; j < d; j++) {
         const loc = o[j];
-        const u = stochastic ? loc + (softplus(o[d + j]) + 0.001) * this.#rng.normal() : loc;
+        const u = rng ? loc + (softplus(o[d + j]) + 0.001) * rng.normal() : loc;
         actions[m * d + j] = Math.tanh(u);
       }
     }
   }
 
-  /** One episode per member (rows of `thetas`) in `env`; returns the undiscounted returns. */
+  /**
+   * One episode per member (rows of `thetas`) in `env`, sampling actions from `rng` (null: the mode); returns
+   * the undiscounted returns. With `observe`, the observations seen update the normaliser afterwards.
+   */
   rollout(
     env: VecEnv,
     thetas: Float32Array,
     members: number,
     seed: number,
-    stochastic: boolean,
+    rng: Rng | null,
     observe: boolean,
   ): Float64Array {
     const D = env.obsSize, C = policyOutputs(env.actionSpace);
@@ -207,6 +233,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
       ? new Int32Array(members)
       : new Float32Array(members * env.actionSpace.size);
     const normed = new Float32Array(obs.length), out = new Float32Array(C), seen: Float32Array[] = [];
+    const flags = observe ? this.#flags : null;
     let alive = members;
     for (let t = 0; t < env.maxEpisodeSteps && alive > 0; t++) {
       this.normalizer.apply(obs, normed);
@@ -220,14 +247,14 @@ export class EsLearner implements Learner<EsIterationMetrics> {
       for (let m = 0; m < members; m++) {
         if (done[m]) continue;
         this.forward(thetas, m, normed.subarray(m * D, (m + 1) * D), out);
-        this.#act(env.actionSpace, out, m, actions, stochastic);
+        this.#act(env.actionSpace, out, m, actions, rng);
       }
       const step = env.step(actions);
       for (let m = 0; m < members; m++) {
         if (done[m]) continue;
         returns[m] += step.rewards[m];
-        this.#envSteps++;
-        if (step.dones[m]) done[m] = 1, alive--;
+        if (observe) this.#envSteps++;
+        if (step.dones[m]) done[m] = 1, alive--, flags?.recordOne(m);
       }
       obs = step.obs;
     }
@@ -250,7 +277,15 @@ export class EsLearner implements Learner<EsIterationMetrics> {
         thetas[(2 * i + 1) * K + k] = theta[k] - e;
       }
     }
-    const returns = this.rollout(this.env, thetas, 2 * P, this.#rng.nextU32(), o.stochasticActions, true);
+    const envSeed = this.#rng.nextU32();
+    const returns = this.rollout(
+      this.env,
+      thetas,
+      2 * P,
+      envSeed,
+      o.stochasticActions ? this.#rng : null,
+      true,
+    );
     const weights = o.fitnessShaping === "centered-rank"
       ? centeredRanks(returns)
       : Float64Array.from(returns);
@@ -277,7 +312,9 @@ export class EsLearner implements Learner<EsIterationMetrics> {
       offset += p.value.size;
     }
     const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    const flags = this.#flags.take();
     return {
+      ...(this.#flags.names.length ? { episodeFlags: flags } : {}),
       iteration: ++this.#iteration,
       envSteps: this.#envSteps,
       episodeReturn: mean,
@@ -305,13 +342,43 @@ export class EsLearner implements Learner<EsIterationMetrics> {
     this.#theta = null;
   }
 
-  /** Mean return of the unperturbed policy over `episodes` episodes of `env`. */
-  async evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
-    const theta = await this.parameters();
-    const thetas = new Float32Array(episodes * this.numParams);
-    for (let m = 0; m < episodes; m++) thetas.set(theta, m * this.numParams);
-    const returns = this.rollout(env, thetas, episodes, seed, !deterministic, false);
-    return returns.reduce((a, b) => a + b, 0) / episodes;
+  /**
+   * The unperturbed policy acting in `rows` environments (host forward): its mode when `deterministic` or
+   * when ES trains on the mode (`stochasticActions: false`), else samples from an RNG of its own.
+   */
+  actor(rows: number, deterministic: boolean, seed: number): Actor {
+    const space = this.env.actionSpace, D = this.env.obsSize, C = policyOutputs(space);
+    const rng = deterministic || !this.options.stochasticActions ? null : new Rng(actorNoiseSeed(seed));
+    const normed = new Float32Array(rows * D), out = new Float32Array(C);
+    return {
+      rows,
+      act: async (obs: Float32Array) => {
+        const theta = await this.parameters();
+        const actions = space.kind === "discrete"
+          ? new Int32Array(rows)
+          : new Float32Array(rows * space.size);
+        this.normalizer.apply(obs, normed);
+        for (let m = 0; m < rows; m++) {
+          this.forward(theta, 0, normed.subarray(m * D, (m + 1) * D), out);
+          this.#act(space, out, m, actions, rng);
+        }
+        return actions;
+      },
+      dispose: () => {},
+    };
+  }
+
+  /** Mean return of the unperturbed policy over `episodes` episodes of `env` (see {@link actor}). */
+  evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
+    return evaluateActor(this.actor(episodes, deterministic, seed), env, seed);
+  }
+
+  get obsSize(): number {
+    return this.env.obsSize;
+  }
+
+  get actionSpace(): ActionSpace {
+    return this.env.actionSpace;
   }
 
   describe(m: EsIterationMetrics): string {

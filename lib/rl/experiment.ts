@@ -12,7 +12,7 @@ import { runName } from "../experiment/task.ts";
 import type { Metric, RunRecord } from "../experiment/summary.ts";
 import { readCsv } from "../io/csv.ts";
 import { resolveRlConfig } from "./config.ts";
-import { RL_ALGOS, type RlOptions } from "./options.ts";
+import { RL_ALGOS, type RlAlgo, type RlOptions } from "./options.ts";
 import { type EnvFactory, RESULT_FILE, RESUMABLE_CHANGES, type RlRunResult, runRl } from "./run.ts";
 
 export const EVAL_RETURN: Metric = {
@@ -22,12 +22,29 @@ export const EVAL_RETURN: Metric = {
   digits: 1,
 };
 
+/**
+ * Control rows an RL experiment may list beside the algorithms: each runs `algo` with `overrides` merged
+ * under the experiment's own overrides. `bp-ppo-relu-rms` is BP-PPO on the nets the other rules use (ReLU +
+ * RMS norm instead of Brax's swish), separating the rule from the architecture.
+ */
+export const RL_CONTROL_VARIANTS: Record<string, { algo: RlAlgo; overrides: Record<string, unknown> }> = {
+  "bp-ppo-relu-rms": {
+    algo: "bp-ppo",
+    overrides: {
+      ppo: {
+        policy: { activation: { kind: "relu" }, rmsNorm: true },
+        value: { activation: { kind: "relu" }, rmsNorm: true },
+      },
+    },
+  },
+};
+
 /** A finished run's result.json, or null when the run has not finished its `iterations`. */
 async function readFinished(dir: string, o: RlOptions): Promise<RlRunResult | null> {
   const text = await Deno.readTextFile(join(dir, RESULT_FILE)).catch(() => null);
   if (text === null) return null;
   const result = JSON.parse(text) as RlRunResult;
-  return result.iterations === o.iterations ? result : null;
+  return result.iterationLimit === o.iterations && result.envStepBudget === o.envSteps ? result : null;
 }
 
 /** Per-iteration rows of metrics.csv as numbers (NaN where a value is missing). */
@@ -41,13 +58,14 @@ async function readIterations(dir: string): Promise<Record<string, number>[]> {
 }
 
 /** A run's record from its result and its folder's metrics.csv. */
-async function recordOf(o: RlOptions, dir: string, result: RlRunResult): Promise<RunRecord> {
+async function recordOf(variant: string, o: RlOptions, dir: string, result: RlRunResult): Promise<RunRecord> {
   return {
-    variant: o.algo,
+    variant,
     seed: o.seed,
     final: result.finalEvalReturn,
     perEpoch: await readIterations(dir),
     extras: {
+      envStepBudget: o.envSteps,
       envSteps: result.envSteps,
       stepsPerSecond: result.envSteps / result.seconds,
       iterationStepsPerSecond: result.envSteps / result.iterationSeconds,
@@ -57,9 +75,10 @@ async function recordOf(o: RlOptions, dir: string, result: RlRunResult): Promise
 
 /** The RL task; `makeEnv` builds each run's environment (envs/mod.ts's registry in the CLI). */
 export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
+  const variantOf = new WeakMap<RlOptions, string>();
   return {
     name: "rl",
-    variants: RL_ALGOS,
+    variants: [...RL_ALGOS, ...Object.keys(RL_CONTROL_VARIANTS)],
     defaultBaseline: "ed-ppo",
     metric: EVAL_RETURN,
     variantLabel: "algorithm",
@@ -78,6 +97,7 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
       },
     ],
     columns: [
+      { key: "envStepBudget", label: "env-step budget", csv: "env_step_budget", digits: 0 },
       { key: "envSteps", label: "env steps", csv: "mean_env_steps", digits: 0 },
       { key: "stepsPerSecond", label: "steps/s (all)", csv: "mean_steps_per_second", digits: 0 },
       {
@@ -88,8 +108,12 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
       },
     ],
     runConfig(raw: unknown, slot: RunSlot, label: string): RlOptions {
-      const run = { algo: slot.variant, seed: slot.seed, name: runName(slot), outDir: slot.outDir };
-      return resolveRlConfig(deepMerge(raw, run), label);
+      const control = RL_CONTROL_VARIANTS[slot.variant];
+      const algo = control?.algo ?? slot.variant;
+      const run = { algo, seed: slot.seed, name: runName(slot), outDir: slot.outDir };
+      const o = resolveRlConfig(deepMerge(control ? deepMerge(control.overrides, raw) : raw, run), label);
+      variantOf.set(o, slot.variant);
+      return o;
     },
     describe(o: RlOptions): string {
       if (o.algo === "es") {
@@ -105,7 +129,7 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
     async readFinished(o: RlOptions): Promise<RunRecord | null> {
       const dir = join(o.outDir, o.name);
       const result = await readFinished(dir, o);
-      return result ? await recordOf(o, dir, result) : null;
+      return result ? await recordOf(variantOf.get(o) ?? o.algo, o, dir, result) : null;
     },
     async run(o: RlOptions, context: TaskContext): Promise<RunRecord> {
       const dir = join(o.outDir, o.name);
@@ -129,7 +153,7 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
             } s`,
         );
       }
-      return await recordOf(o, dir, result);
+      return await recordOf(variantOf.get(o) ?? o.algo, o, dir, result);
     },
   };
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { VecEnv } from "./vec_env.ts";
+import type { ActionSpace, VecEnv } from "./vec_env.ts";
 
 /** What every learner reports after an iteration; each learner adds its own measures. */
 export interface IterationMetrics {
@@ -14,17 +14,43 @@ export interface IterationMetrics {
   /** Mean undiscounted return of recently completed training episodes (NaN before the first). */
   episodeReturn: number;
   seconds: number;
+  /**
+   * Success rate of each episode flag of the env (e.g. `success_collect_wood` on Craftax) over the training
+   * episodes that ended this iteration; absent for envs without flags. One CSV column per flag.
+   */
+  episodeFlags?: Record<string, number>;
+}
+
+/**
+ * The trained policy acting in `rows` environments: observations [rows · obsSize] in, actions out (indices,
+ * or tanh-squashed vectors in (−1, 1)). Sampling actors draw from noise of their own (seeded when the actor
+ * is made), never from the learner's training noise, so acting and evaluating never change training.
+ */
+export interface Actor {
+  readonly rows: number;
+  act(obs: Float32Array): Promise<Int32Array | Float32Array>;
+  /** Releases the actor's buffers. */
+  dispose(): void;
 }
 
 export interface Learner<M extends IterationMetrics = IterationMetrics> {
   /** Iterations completed (restored by `load`). */
   readonly iterations: number;
+  /** The observation size and action space the learner's networks were built for. */
+  readonly obsSize: number;
+  readonly actionSpace: ActionSpace;
   /** One round of experience and one update. */
   iteration(): Promise<M>;
   /**
-   * Mean undiscounted return of one episode in each of `episodes` copies of `env` (reset with `seed`),
-   * acting by the policy's mode when `deterministic`, else by sampling (from noise of its own, so that
-   * evaluating never changes training).
+   * An actor for `rows` environments: the policy's mode when `deterministic`, else samples from noise seeded
+   * by `seed` (see {@link Actor}). ES acts by its mode whenever it trains on the mode
+   * (`es.stochasticActions: false`): that is the policy its fitness measured.
+   */
+  actor(rows: number, deterministic: boolean, seed: number): Actor;
+  /**
+   * Mean undiscounted return of one episode in each of `episodes` copies of `env` (reset with `seed`), acted
+   * by `actor(episodes, deterministic, seed)`: evaluating never touches the training noise or RNG, so
+   * `evalEvery` does not change training.
    */
   evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number>;
   /** A short progress-line fragment for an iteration's metrics (losses, KL, weights at zero, ...). */
@@ -43,4 +69,42 @@ export interface Learner<M extends IterationMetrics = IterationMetrics> {
 /** The seed of the environments' fresh reset when a run resumes after `iteration` iterations. */
 export function resumeSeed(seed: number, iteration: number): number {
   return (seed + Math.imul(iteration, 0x9e3779b1)) >>> 0;
+}
+
+/**
+ * Mean undiscounted return of one episode in each of `actor.rows` copies of `env` reset with `seed` (episodes
+ * that end early stop counting; the rest run to the env's time limit). Disposes the actor.
+ *
+ * ```ts
+ * const mean = await evaluateActor(learner.actor(16, true, 7), env, 7);
+ * ```
+ */
+export async function evaluateActor(actor: Actor, env: VecEnv, seed: number): Promise<number> {
+  try {
+    return await runEpisodes(actor, env, seed);
+  } finally {
+    actor.dispose();
+  }
+}
+
+async function runEpisodes(actor: Actor, env: VecEnv, seed: number): Promise<number> {
+  const episodes = actor.rows;
+  let obs = env.reset(seed, episodes);
+  const done = new Uint8Array(episodes), returns = new Float64Array(episodes);
+  let alive = episodes;
+  for (let t = 0; t < env.maxEpisodeSteps && alive > 0; t++) {
+    const step = env.step(await actor.act(obs));
+    for (let i = 0; i < episodes; i++) {
+      if (done[i]) continue;
+      returns[i] += step.rewards[i];
+      if (step.dones[i]) done[i] = 1, alive--;
+    }
+    obs = step.obs.slice();
+  }
+  return returns.reduce((a, b) => a + b, 0) / episodes;
+}
+
+/** The seed of an actor's own sampling noise, kept apart from every training stream by a fixed tag. */
+export function actorNoiseSeed(seed: number): number {
+  return (Math.imul(seed ^ 0xac7022, 0x85ebca6b) ^ 0x27d4eb2f) >>> 0;
 }

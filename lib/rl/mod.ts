@@ -18,3 +18,4 @@ export * from "./options.ts";
 export * from "./config.ts";
 export * from "./run.ts";
 export * from "./experiment.ts";
+export * from "./policy.ts";

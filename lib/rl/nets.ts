@@ -11,6 +11,7 @@ import type { Activation, Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import { Network } from "../nn/network.ts";
+import type { DaleanInit } from "../nn/init.ts";
 import type { LayerCache, Param } from "../nn/layer.ts";
 import { disposeCache } from "../nn/layer.ts";
 import type { LearningRule } from "../rules/rule.ts";
@@ -45,7 +46,11 @@ export function strategyFor(algo: PpoAlgo): RuleStrategy {
 export interface NetOptions {
   hidden: number[];
   activation: Activation;
-  /** Dual-stream hidden layers: scales of the excitatory and inhibitory pathways (× U[0,1)/√fan_in). */
+  /** RMS-normalise every hidden layer's pre-activations before φ (lib/nn/rms_norm.ts; never the output). */
+  rmsNorm: boolean;
+  /** Dual-stream weights: U[0, 1) or the paper's |N(0, 1)|, × the pathway's scale/√fan_in. */
+  init: DaleanInit;
+  /** Dual-stream hidden layers: scales of the excitatory and inhibitory pathways (× init/√fan_in). */
   excitatoryScale: number;
   inhibitoryScale: number;
   /** Multiplies the output layer's initial weights (small initial policy outputs). */
@@ -83,6 +88,8 @@ export class RlNet {
       outputActivation: { kind: "identity" },
       excitatoryScale: options.excitatoryScale,
       inhibitoryScale: options.inhibitoryScale,
+      daleanInit: options.init,
+      rmsNorm: options.rmsNorm,
       seed,
     });
     if (options.outputScale !== 1) {

@@ -20,6 +20,11 @@ export interface RlOptions {
   algo: RlAlgo;
   seed: number;
   iterations: number;
+  /**
+   * Env-step budget: the run stops after the first iteration that reaches it (0: no budget, `iterations`
+   * alone). Comparisons give every algorithm the same budget, whatever its steps per iteration.
+   */
+  envSteps: number;
   /** Evaluate every this many iterations (0: never) on `evalEpisodes` fresh episodes. */
   evalEvery: number;
   evalEpisodes: number;
@@ -46,34 +51,39 @@ export function isRlEnv(x: string): x is RlEnvName {
 }
 
 /**
- * Network defaults per learning rule: single-stream MLPs (tanh unless `activation` says otherwise, e.g.
- * Brax's swish); dual-stream ReLU nets for ED (the paper's Discussion: ReLU for the RL nets).
+ * Network defaults per learning rule. The rules under study get the paper's RL nets (its Discussion: "ReLU
+ * activations and RMS normalization"): ED (Dalean and non-Dalean) on dual-stream nets drawn from |N(0, 1)|
+ * ("absolute Gaussian samples") with equal excitatory and inhibitory scales, and DFA on a single-stream
+ * net, both ReLU + RMS norm. BP-PPO keeps the baseline's own net (`bpActivation`: Brax's swish for
+ * locomotion, tanh for classic control; no normalisation); ES Brax ES's ReLU policy.
  */
 export function netDefaults(
   algo: RlAlgo,
   hidden: number[],
   role: "policy" | "value",
-  activation: "tanh" | "silu" | "relu" = "tanh",
+  bpActivation: "tanh" | "silu" | "relu" = "tanh",
 ): NetOptions {
-  const dual = algo === "ed-ppo" || algo === "ed-ppo-nondale";
-  if (dual) {
-    return {
-      hidden,
-      activation: { kind: "relu" },
-      excitatoryScale: 2,
-      inhibitoryScale: 2,
-      outputScale: role === "policy" ? 0.1 : 1,
-    };
+  const outputScale = role === "policy" ? 0.1 : 1;
+  const common = { hidden, outputScale, init: "abs-normal" as const, excitatoryScale: 1, inhibitoryScale: 1 };
+  if (algo === "ed-ppo" || algo === "ed-ppo-nondale") {
+    // A dual-stream output p_L − n_L sums non-negative weights over non-negative (ReLU) units of both
+    // streams, so at equal scale it is ~10× a single-stream output (HalfCheetah, 4×32 policy: ±1.0 vs ±0.1
+    // at 0.1). A tenth of the scale gives both the same small, nearly state-independent initial policy;
+    // at 0.1 the first update's KL reached 34 from the observation statistics changing alone.
+    return { ...common, outputScale: outputScale / 10, activation: { kind: "relu" }, rmsNorm: true };
   }
-  return {
-    hidden,
-    activation: { kind: algo === "es" ? "relu" : activation },
-    excitatoryScale: 1,
-    inhibitoryScale: 1,
-    outputScale: role === "policy" ? 0.1 : 1,
-  };
+  if (algo === "dfa-ppo") return { ...common, activation: { kind: "relu" }, rmsNorm: true };
+  return { ...common, activation: { kind: algo === "es" ? "relu" : bpActivation }, rmsNorm: false };
 }
 
+/**
+ * PPO defaults per env: the library's own for classic control, the Craftax Baselines' scaled down for a CPU
+ * (GAE once per iteration, as they do), Brax's published settings for locomotion ({@link BRAX_PPO}).
+ *
+ * ```ts
+ * const o = ppoDefaults("halfcheetah", "ed-ppo"); // 40,960 env steps per iteration, 4×32 / 5×256 nets
+ * ```
+ */
 export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
   const common = {
     algo,
@@ -82,12 +92,14 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     vfCoef: 0.5,
     normalizeAdvantage: true,
     normalizeObservations: true,
+    recomputeAdvantages: true,
   };
   if (env === "cartpole") {
     return {
       ...common,
       numEnvs: 8,
-      unrollLength: 64,
+      unrollLength: 32,
+      batchSize: 4,
       numMinibatches: 4,
       updateEpochs: 4,
       learningRate: 1e-3,
@@ -103,7 +115,8 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     return {
       ...common,
       numEnvs: 16,
-      unrollLength: 64,
+      unrollLength: 32,
+      batchSize: 4,
       numMinibatches: 8,
       updateEpochs: 8,
       learningRate: 1e-3,
@@ -122,8 +135,10 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
     return {
       ...common,
       normalizeObservations: false,
+      recomputeAdvantages: false,
       numEnvs: 16,
       unrollLength: 64,
+      batchSize: 2,
       numMinibatches: 8,
       updateEpochs: 4,
       learningRate: 2e-4,
@@ -135,33 +150,83 @@ export function ppoDefaults(env: RlEnvName, algo: PpoAlgo): PpoOptions {
       value: netDefaults(algo, [128, 128], "value"),
     };
   }
-  // Brax training-colab settings (γ, λ 0.95, ε 0.3, lr 3e-4, entropy, reward scaling, epochs, 32
-  // minibatches, swish nets) with far fewer parallel envs and smaller nets for a CPU: 2×64 policy and value
-  // for every rule (Brax: 4×32 policy, 5×256 value). ED's dual-stream nets use init scales 1 here: at the
-  // classic-control scale 2 a 4×32 net's initial output rms is 12× its input's (2×64: 0.5×), the first,
-  // unnormalised rollout (raw velocities up to ~10) saturates the tanh policy and the first update's KL
-  // reaches 1e3–1e4 (2×64) or 1e10 (4×32); at scale 1 with 2×64 it stays near 0.1 on Ant and HalfCheetah.
-  const brax = {
-    ant: { gamma: 0.97, entropyCost: 1e-2, rewardScaling: 10, updateEpochs: 4, unrollLength: 64 },
-    halfcheetah: { gamma: 0.95, entropyCost: 1e-3, rewardScaling: 1, updateEpochs: 8, unrollLength: 64 },
-    humanoid: { gamma: 0.97, entropyCost: 1e-3, rewardScaling: 0.1, updateEpochs: 8, unrollLength: 64 },
-  }[env];
-  const edScales = algo === "ed-ppo" || algo === "ed-ppo-nondale"
-    ? { excitatoryScale: 1, inhibitoryScale: 1 }
-    : {};
-  return {
-    ...common,
-    ...brax,
-    clip: 0.3,
-    numEnvs: 32,
+  return braxPpoDefaults(env, algo);
+}
+
+/**
+ * Brax's published PPO settings per locomotion env (google/brax notebooks/training.ipynb, unchanged since
+ * v2, commit 1d5fbd7; /work/shared/reference/brax.md §3.1), with everything unlisted at `ppo.train`'s
+ * defaults (λ 0.95, ε 0.3, vf 0.5, advantage normalisation, Adam): the per-env columns.
+ */
+export const BRAX_PPO = {
+  ant: {
+    numEnvs: 4096,
+    batchSize: 2048,
+    unrollLength: 5,
     numMinibatches: 32,
+    updateEpochs: 4,
+    gamma: 0.97,
     learningRate: 3e-4,
+    entropyCost: 1e-2,
+    rewardScaling: 10,
+  },
+  halfcheetah: {
+    numEnvs: 2048,
+    batchSize: 512,
+    unrollLength: 20,
+    numMinibatches: 32,
+    updateEpochs: 8,
+    gamma: 0.95,
+    learningRate: 3e-4,
+    entropyCost: 1e-3,
+    rewardScaling: 1,
+  },
+  humanoid: {
+    numEnvs: 2048,
+    batchSize: 1024,
+    unrollLength: 10,
+    numMinibatches: 32,
+    updateEpochs: 8,
+    gamma: 0.97,
+    learningRate: 3e-4,
+    entropyCost: 1e-3,
+    rewardScaling: 0.1,
+  },
+} as const;
+
+/** Brax's network sizes (`make_ppo_networks`): policy 4×32, value 5×256. */
+export const BRAX_POLICY_HIDDEN: readonly number[] = [32, 32, 32, 32];
+export const BRAX_VALUE_HIDDEN: readonly number[] = [256, 256, 256, 256, 256];
+
+/**
+ * How far the locomotion defaults shrink Brax's iteration for a CPU: numEnvs and numMinibatches are
+ * divided by 8, so an iteration is 40,960 env steps instead of 327,680, while everything per env and per
+ * sample stays Brax's: minibatch size (batchSize·unrollLength = 10,240 steps), steps per env per iteration
+ * (ant 80, halfcheetah and humanoid 160), SGD steps per env step (ant 1/2,560, the others 1/1,280), epochs.
+ */
+export const CPU_SHRINK = 8;
+
+/** Brax's settings for a locomotion env, shrunk by {@link CPU_SHRINK}, at Brax's network sizes. */
+function braxPpoDefaults(env: "ant" | "halfcheetah" | "humanoid", algo: PpoAlgo): PpoOptions {
+  const b = BRAX_PPO[env];
+  return {
+    algo,
+    ...b,
+    numEnvs: b.numEnvs / CPU_SHRINK,
+    numMinibatches: b.numMinibatches / CPU_SHRINK,
+    recomputeAdvantages: true,
+    advantage: "brax",
     gaeLambda: 0.95,
-    policy: { ...netDefaults(algo, [64, 64], "policy", "silu"), ...edScales },
-    value: { ...netDefaults(algo, [64, 64], "value", "silu"), ...edScales },
+    clip: 0.3,
+    vfCoef: 0.5,
+    normalizeAdvantage: true,
+    normalizeObservations: true,
+    policy: netDefaults(algo, [...BRAX_POLICY_HIDDEN], "policy", "silu"),
+    value: netDefaults(algo, [...BRAX_VALUE_HIDDEN], "value", "silu"),
   };
 }
 
+/** ES defaults per env (Brax ES's 4×32 ReLU policy for locomotion; not tuned per env beyond CartPole's lr). */
 export function esDefaults(env: RlEnvName): EsOptions {
   return {
     populationSize: 32,
@@ -178,6 +243,8 @@ export function esDefaults(env: RlEnvName): EsOptions {
     policy: {
       hidden: env === "ant" || env === "halfcheetah" || env === "humanoid" ? [32, 32, 32, 32] : [32, 32],
       activation: { kind: "relu" },
+      rmsNorm: false,
+      init: "abs-normal",
       excitatoryScale: 1,
       inhibitoryScale: 1,
       outputScale: 0.5,
@@ -185,13 +252,15 @@ export function esDefaults(env: RlEnvName): EsOptions {
   };
 }
 
+/** Every RL option for `env` and `algo`: what a config file is merged over (lib/rl/config.ts). */
 export function defaultRlOptions(env: RlEnvName = "cartpole", algo: RlAlgo = "ed-ppo"): RlOptions {
   const ppoAlgo: PpoAlgo = algo === "es" ? "bp-ppo" : algo;
   return {
     env,
     algo,
     seed: 0,
-    iterations: env === "cartpole" ? 100 : env === "pendulum" ? 200 : 50,
+    iterations: env === "cartpole" ? 100 : env === "pendulum" ? 200 : 25,
+    envSteps: 0,
     evalEvery: 0,
     evalEpisodes: 16,
     deterministicEval: false,

@@ -3,16 +3,29 @@
  * ED-PPO non-Dalean differ only in how the policy's and the value net's output errors reach their hidden
  * layers (see ./nets.ts). Policy and value are separate nets with separate Adam optimizers.
  *
- * One iteration:
- *   rollout: `unrollLength` steps of `numEnvs` environments (one small read per step: the actions go to
- *            the host environments);
- *   targets: GAE on the host, then the batch is uploaded once;
- *   update:  `updateEpochs` × `numMinibatches` steps, all on the backend: minibatch gather, forward, the
- *            PPO output error S = −∂ℓ/∂(policy outputs), the value error vf·(target − V), rule drives,
- *            Adam (+ Dale clamp); loss sums accumulate on the device and are read once per iteration.
+ * The loop follows Brax's `ppo.train` and `compute_ppo_loss` (brax/training/agents/ppo/{train,losses}.py):
  *
- * Observation normalisation uses the statistics of the previous iterations (updated after each rollout),
- * so the update sees the same inputs as the rollout and the first ratio is exactly 1.
+ *   rollout:   U = batchSize·numMinibatches/numEnvs sequential unrolls of `unrollLength` (T) steps in each of
+ *              `numEnvs` environments, S = batchSize·numMinibatches trajectories of T steps; the environments
+ *              continue across unrolls and iterations. Actions come from the policy with the observation
+ *              statistics of the previous iterations.
+ *   normalise: the running observation statistics absorb the S·T observations *before* the update, and
+ *              the update normalises with the new statistics (so the first ratio is not exactly 1).
+ *   update:    `updateEpochs` epochs, each a fresh shuffle of the S trajectories into `numMinibatches`
+ *              minibatches of `batchSize` trajectories. Per minibatch, with `recomputeAdvantages` (Brax):
+ *              the value net's current parameters give V over the T steps and V(s_T) of every trajectory,
+ *              GAE (./gae.ts) turns them into advantages and value targets, the advantages are normalised
+ *              over the minibatch's unmasked (not truncated) steps, then one step of each net. Without
+ *              `recomputeAdvantages` (CleanRL, PureJaxRL): V and GAE once per iteration with the
+ *              parameters before the update, and minibatches of batchSize·T single steps.
+ *   per step:  the PPO output error S = −∂ℓ/∂(policy outputs) (./ppo_loss.ts), the value error
+ *              vf·(target − V)·mask, rule drives, Adam (+ Dale clamp); loss sums accumulate on the device
+ *              and are read once per iteration.
+ *
+ * Where this differs from Brax: Brax normalises advantages over every row of the minibatch, truncated rows
+ * (advantage 0 before normalisation) included, and those rows then enter the policy loss with a nonzero
+ * normalised advantage; here they are left out of the statistics and carry no policy gradient. Truncations
+ * are one step in 1,000 on locomotion, so the two agree closely.
  *
  * @module
  */
@@ -20,23 +33,28 @@ import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import { readAll, Scope, type Tensor } from "../tensor.ts";
 import { Rng } from "../random.ts";
-import type { VecEnv } from "./vec_env.ts";
-import { EpisodeTracker, policyOutputs } from "./vec_env.ts";
+import type { ActionSpace, VecEnv } from "./vec_env.ts";
+import { EpisodeFlagCounter, EpisodeTracker, policyOutputs } from "./vec_env.ts";
 import { type ActionDistribution, makeDistribution } from "./distributions.ts";
 import { ppoLoss } from "./ppo_loss.ts";
 import { type AdvantageKind, gae } from "./gae.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { type NetOptions, type PpoAlgo, RlNet, strategyFor } from "./nets.ts";
-import type { IterationMetrics, Learner } from "./learner.ts";
-import { resumeSeed } from "./learner.ts";
+import type { Actor, IterationMetrics, Learner } from "./learner.ts";
+import { actorNoiseSeed, evaluateActor, resumeSeed } from "./learner.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
 
 export interface PpoOptions {
   algo: PpoAlgo;
   numEnvs: number;
+  /** Steps per trajectory (Brax's `unroll_length`). */
   unrollLength: number;
+  /** Trajectories per minibatch (Brax's `batch_size`); batchSize·numMinibatches must be a multiple of numEnvs. */
+  batchSize: number;
   numMinibatches: number;
   updateEpochs: number;
+  /** Brax: values and GAE per minibatch with the current value net; false: once per iteration. */
+  recomputeAdvantages: boolean;
   learningRate: number;
   /** Value-net learning rate (defaults to `learningRate`). */
   valueLearningRate?: number;
@@ -51,6 +69,26 @@ export interface PpoOptions {
   rewardScaling: number;
   policy: NetOptions;
   value: NetOptions;
+}
+
+/** Env steps of one PPO iteration: batchSize·numMinibatches trajectories of unrollLength steps. */
+export function ppoStepsPerIteration(
+  o: Pick<PpoOptions, "batchSize" | "numMinibatches" | "unrollLength">,
+): number {
+  return o.batchSize * o.numMinibatches * o.unrollLength;
+}
+
+/**
+ * Why a PPO batch shape does not work (null when it does): the trajectories of an iteration must split
+ * evenly over the environments.
+ */
+export function ppoShapeProblem(
+  o: Pick<PpoOptions, "numEnvs" | "batchSize" | "numMinibatches">,
+): string | null {
+  const trajectories = o.batchSize * o.numMinibatches;
+  if (trajectories % o.numEnvs === 0) return null;
+  return `batchSize·numMinibatches = ${o.batchSize}·${o.numMinibatches} = ${trajectories} trajectories per ` +
+    `iteration is not a multiple of numEnvs = ${o.numEnvs}`;
 }
 
 export interface PpoIterationMetrics extends IterationMetrics {
@@ -68,12 +106,48 @@ export interface PpoIterationMetrics extends IterationMetrics {
   valueNegativeFraction: number;
 }
 
+/** What a rollout leaves for the update, trajectory-major (trajectory s, step t at s·T + t). */
+interface Rollout {
+  /** Raw observations, T + 1 rows per trajectory (row T: the observation after its last step). */
+  obs: Float32Array;
+  actions: Int32Array | Float32Array;
+  logp: Float32Array;
+  /** Scaled rewards. */
+  rewards: Float32Array;
+  dones: Uint8Array;
+  truncations: Uint8Array;
+}
+
+/** Minibatch rows, time-major over their trajectories (row t·B + b). */
+interface Rows {
+  /** Row of each sample in the observation table (T + 1 rows per trajectory). */
+  obs: Int32Array;
+  /** Index of each sample in the step arrays (T per trajectory). */
+  step: Int32Array;
+}
+
+/** Summed loss terms of an update, as [1] tensors. */
+type Sums = Record<"policyLoss" | "valueLoss" | "entropy" | "approxKl" | "clip", Tensor>;
+
+/** An iteration's batch on the device and the running loss sums. */
+interface UpdateBatch {
+  /** Normalised observations [S·(T + 1), D]. */
+  obs: Tensor;
+  /** Stored actions [S·T, 1 or d]. */
+  actions: Tensor;
+  /** Behaviour log-probabilities [S·T, 1]. */
+  logp: Tensor;
+  sums: Sums;
+  dispose(): void;
+}
+
 export class PpoLearner implements Learner<PpoIterationMetrics> {
   readonly policy: RlNet;
   readonly value: RlNet;
   readonly dist: ActionDistribution;
   readonly normalizer: RunningNormalizer;
   readonly tracker: EpisodeTracker;
+  readonly flags: EpisodeFlagCounter;
   readonly #rng: Rng;
   readonly #noiseSeed: number;
   #counter = 0;
@@ -88,11 +162,8 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     readonly seed: number,
   ) {
     const o = options;
-    if ((o.numEnvs * o.unrollLength) % o.numMinibatches !== 0) {
-      throw new Error(
-        `PpoLearner: batch ${o.numEnvs}·${o.unrollLength} is not divisible into ${o.numMinibatches} minibatches`,
-      );
-    }
+    const problem = ppoShapeProblem(o);
+    if (problem) throw new Error(`PpoLearner: ${problem}`);
     const strategy = strategyFor(o.algo);
     const outputs = policyOutputs(env.actionSpace);
     this.dist = makeDistribution(backend, env.actionSpace);
@@ -108,6 +179,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     );
     this.normalizer = new RunningNormalizer(env.obsSize, o.normalizeObservations);
     this.tracker = new EpisodeTracker(o.numEnvs);
+    this.flags = new EpisodeFlagCounter(env);
     this.#rng = new Rng((seed ^ 0x5eed) >>> 0);
     this.#noiseSeed = (seed * 2654435761 + 12345) >>> 0;
     this.#obs = env.reset(seed, o.numEnvs);
@@ -122,78 +194,45 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     return c;
   }
 
+  /** Trajectories per iteration. */
+  get trajectories(): number {
+    return this.options.batchSize * this.options.numMinibatches;
+  }
+
   /** One rollout + update; returns the iteration's metrics (one metrics read-back). */
   async iteration(): Promise<PpoIterationMetrics> {
     const start = performance.now();
-    const o = this.options, N = o.numEnvs, T = o.unrollLength, D = this.env.obsSize;
-    const discrete = this.env.actionSpace.kind === "discrete";
-    const actWidth = discrete ? 1 : (this.env.actionSpace as { size: number }).size;
-    const obsBuf = new Float32Array(T * N * D);
-    const actBuf = discrete ? new Int32Array(T * N) : new Float32Array(T * N * actWidth);
-    const logpBuf = new Float32Array(T * N), valueBuf = new Float32Array(T * N);
-    const rewardBuf = new Float32Array(T * N),
-      doneBuf = new Uint8Array(T * N),
-      truncBuf = new Uint8Array(T * N);
-    const rawObs = new Float32Array(T * N * D);
-    using obsT = ops.zeros(this.backend, [N, D]);
-
-    for (let t = 0; t < T; t++) {
-      const normed = obsBuf.subarray(t * N * D, (t + 1) * N * D);
-      rawObs.set(this.#obs, t * N * D);
-      this.normalizer.apply(this.#obs, normed);
-      ops.write(obsT, normed);
-      using out = this.policy.predict(obsT);
-      const counter = this.#draw(this.dist.noiseSize(N));
-      const sample = this.dist.sample(out, this.#noiseSeed, counter);
-      using v = this.value.predict(obsT);
-      const [stored, envAct, logp, values] = await readAll([sample.stored, sample.env, sample.logp, v]);
-      sample.stored.dispose(), sample.env.dispose(), sample.logp.dispose();
-      actBuf.set(stored, t * N * actWidth);
-      logpBuf.set(logp, t * N);
-      valueBuf.set(values, t * N);
-      const step = this.env.step(envAct as Int32Array | Float32Array);
-      for (let i = 0; i < N; i++) rewardBuf[t * N + i] = step.rewards[i] * o.rewardScaling;
-      doneBuf.set(step.dones, t * N);
-      if (step.truncations) truncBuf.set(step.truncations, t * N);
-      this.tracker.record(step.rewards, step.dones);
-      this.#obs = step.obs.slice();
+    const o = this.options, T = o.unrollLength, S = this.trajectories;
+    const rollout = await this.#rollout();
+    // Brax: the statistics take in the batch's observations before the update, which then uses them.
+    const seen = new Float32Array(S * T * this.env.obsSize), D = this.env.obsSize;
+    for (let s = 0; s < S; s++) {
+      seen.set(rollout.obs.subarray(s * (T + 1) * D, (s * (T + 1) + T) * D), s * T * D);
     }
-    ops.write(obsT, this.normalizer.apply(this.#obs));
-    using bootstrapT = this.value.predict(obsT);
-    const bootstrap = await bootstrapT.readF32();
-    this.normalizer.update(rawObs);
-
-    const targets = gae({
-      steps: T,
-      envs: N,
-      rewards: rewardBuf,
-      values: valueBuf,
-      bootstrap,
-      dones: doneBuf,
-      truncations: truncBuf,
-      gamma: o.gamma,
-      lambda: o.gaeLambda,
-      kind: o.advantage,
-    });
-    const metrics = this.#update(obsBuf, actBuf, logpBuf, targets.advantages, targets.targets, targets.mask);
+    this.normalizer.update(seen);
+    const sums = o.recomputeAdvantages
+      ? await this.#updatePerMinibatch(rollout)
+      : await this.#updateOnce(rollout);
     const weights = [this.policy.weightStats(), this.value.weightStats()];
     const values = await readAll([
-      metrics.policyLoss,
-      metrics.valueLoss,
-      metrics.entropy,
-      metrics.approxKl,
-      metrics.clip,
+      sums.policyLoss,
+      sums.valueLoss,
+      sums.entropy,
+      sums.approxKl,
+      sums.clip,
       weights[0].zero,
       weights[0].negative,
       weights[1].zero,
       weights[1].negative,
     ]);
-    Object.values(metrics).forEach((t) => t.dispose());
+    Object.values(sums).forEach((t) => t.dispose());
     weights.forEach((w) => (w.zero.dispose(), w.negative.dispose()));
-    const samples = o.updateEpochs * T * N;
-    this.#envSteps += T * N;
+    const samples = o.updateEpochs * T * S;
+    this.#envSteps += T * S;
     const episodes = this.tracker.take();
+    const flags = this.flags.take();
     return {
+      ...(this.flags.names.length ? { episodeFlags: flags } : {}),
       iteration: ++this.#iteration,
       envSteps: this.#envSteps,
       episodeReturn: this.tracker.recentMean(),
@@ -211,108 +250,275 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     };
   }
 
-  /** All SGD epochs on the backend; returns the summed metrics as [1] tensors (no read-back). */
-  #update(
-    obs: Float32Array,
-    actions: Int32Array | Float32Array,
-    logpOld: Float32Array,
-    advantages: Float32Array,
-    targets: Float32Array,
-    mask: Float32Array,
+  /** U sequential unrolls of T steps in every environment (see the module doc). */
+  async #rollout(): Promise<Rollout> {
+    const o = this.options, N = o.numEnvs, T = o.unrollLength, D = this.env.obsSize, S = this.trajectories;
+    const discrete = this.env.actionSpace.kind === "discrete";
+    const A = discrete ? 1 : (this.env.actionSpace as { size: number }).size;
+    const r: Rollout = {
+      obs: new Float32Array(S * (T + 1) * D),
+      actions: discrete ? new Int32Array(S * T) : new Float32Array(S * T * A),
+      logp: new Float32Array(S * T),
+      rewards: new Float32Array(S * T),
+      dones: new Uint8Array(S * T),
+      truncations: new Uint8Array(S * T),
+    };
+    const normed = new Float32Array(N * D);
+    using obsT = ops.zeros(this.backend, [N, D]);
+    const putObs = (s0: number, t: number) => {
+      for (let i = 0; i < N; i++) {
+        r.obs.set(this.#obs.subarray(i * D, (i + 1) * D), ((s0 + i) * (T + 1) + t) * D);
+      }
+    };
+    for (let u = 0; u < S / N; u++) {
+      const s0 = u * N;
+      for (let t = 0; t < T; t++) {
+        putObs(s0, t);
+        ops.write(obsT, this.normalizer.apply(this.#obs, normed));
+        using out = this.policy.predict(obsT);
+        const sample = this.dist.sample(out, this.#noiseSeed, this.#draw(this.dist.noiseSize(N)));
+        const [stored, envAct, logp] = await readAll([sample.stored, sample.env, sample.logp]);
+        sample.stored.dispose(), sample.env.dispose(), sample.logp.dispose();
+        const step = this.env.step(envAct as Int32Array | Float32Array);
+        for (let i = 0; i < N; i++) {
+          const k = (s0 + i) * T + t;
+          r.actions.set(stored.subarray(i * A, (i + 1) * A), k * A);
+          r.logp[k] = logp[i];
+          r.rewards[k] = step.rewards[i] * o.rewardScaling;
+          r.dones[k] = step.dones[i];
+          r.truncations[k] = step.truncations?.[i] ?? 0;
+        }
+        this.tracker.record(step.rewards, step.dones);
+        this.flags.record(step.dones);
+        this.#obs = step.obs.slice();
+      }
+      putObs(s0, T);
+    }
+    return r;
+  }
+
+  /** The rows of trajectories `trajectories`, time-major. */
+  #rows(trajectories: ArrayLike<number>): Rows {
+    const T = this.options.unrollLength, B = trajectories.length;
+    const rows: Rows = { obs: new Int32Array(B * T), step: new Int32Array(B * T) };
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        rows.obs[t * B + b] = trajectories[b] * (T + 1) + t;
+        rows.step[t * B + b] = trajectories[b] * T + t;
+      }
+    }
+    return rows;
+  }
+
+  /** GAE over `trajectories` (time-major rows) from their values V [B·T] and bootstrap values [B]. */
+  #targets(
+    r: Rollout,
+    trajectories: ArrayLike<number>,
+    rows: Rows,
+    values: Float32Array,
+    bootstrap: Float32Array,
   ) {
-    const o = this.options, total = logpOld.length, D = this.env.obsSize, M = total / o.numMinibatches;
-    const b = this.backend;
-    using obsAll = ops.tensor(b, obs, [total, D]);
-    using actAll = ops.tensor(b, actions, [total, actions.length / total]);
-    using logpAll = ops.tensor(b, logpOld, [total, 1]);
-    using advAll = ops.tensor(b, advantages, [total, 1]);
-    using targetAll = ops.tensor(b, targets, [total, 1]);
-    using maskAll = ops.tensor(b, mask, [total, 1]);
-    const sums = {
+    const o = this.options, n = rows.step.length;
+    const pick = <A extends Float32Array | Uint8Array>(a: A, make: (n: number) => A): A => {
+      const out = make(n);
+      for (let k = 0; k < n; k++) out[k] = a[rows.step[k]];
+      return out;
+    };
+    return gae({
+      steps: o.unrollLength,
+      envs: trajectories.length,
+      rewards: pick(r.rewards, (n) => new Float32Array(n)),
+      values,
+      bootstrap,
+      dones: pick(r.dones, (n) => new Uint8Array(n)),
+      truncations: pick(r.truncations, (n) => new Uint8Array(n)),
+      gamma: o.gamma,
+      lambda: o.gaeLambda,
+      kind: o.advantage,
+    });
+  }
+
+  /** Brax: every minibatch recomputes V and GAE with the value net's current parameters. */
+  async #updatePerMinibatch(r: Rollout): Promise<Sums> {
+    const o = this.options, B = o.batchSize, S = this.trajectories, T = o.unrollLength;
+    const update = this.#uploadBatch(r);
+    try {
+      for (let epoch = 0; epoch < o.updateEpochs; epoch++) {
+        const perm = this.#rng.permutation(S);
+        for (let mb = 0; mb < o.numMinibatches; mb++) {
+          using s = new Scope();
+          const trajectories = perm.subarray(mb * B, (mb + 1) * B);
+          const rows = this.#rows(trajectories);
+          const x = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, rows.obs, [B * T])), 0));
+          const bootRows = Int32Array.from(trajectories, (j) => j * (T + 1) + T);
+          const xBoot = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, bootRows, [B])), 0));
+          const val = this.value.forward(x);
+          s.t(val.out);
+          const vBoot = s.t(this.value.predict(xBoot));
+          const [values, bootstrap] = await readAll([val.out, vBoot]);
+          const targets = this.#targets(
+            r,
+            trajectories,
+            rows,
+            values as Float32Array,
+            bootstrap as Float32Array,
+          );
+          this.#step(update, x, rows.step, val, targets, s);
+        }
+      }
+      return update.sums;
+    } finally {
+      update.dispose();
+    }
+  }
+
+  /** CleanRL / PureJaxRL: V and GAE once, with the parameters before the update; minibatches of single steps. */
+  async #updateOnce(r: Rollout): Promise<Sums> {
+    const o = this.options, S = this.trajectories, T = o.unrollLength, M = o.batchSize * T;
+    const update = this.#uploadBatch(r);
+    try {
+      const all = Int32Array.from({ length: S }, (_, j) => j);
+      const rows = this.#rows(all);
+      const bootRows = Int32Array.from(all, (j) => j * (T + 1) + T);
+      const [values, bootstrap] = await (async () => {
+        using s = new Scope();
+        const x = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, rows.obs, [S * T])), 0));
+        const xBoot = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, bootRows, [S])), 0));
+        return await readAll([s.t(this.value.predict(x)), s.t(this.value.predict(xBoot))]);
+      })();
+      const full = this.#targets(r, all, rows, values as Float32Array, bootstrap as Float32Array);
+      for (let epoch = 0; epoch < o.updateEpochs; epoch++) {
+        const perm = this.#rng.permutation(S * T);
+        for (let mb = 0; mb < o.numMinibatches; mb++) {
+          using s = new Scope();
+          const pick = perm.subarray(mb * M, (mb + 1) * M);
+          const mbRows: Rows = {
+            obs: Int32Array.from(pick, (k) => rows.obs[k]),
+            step: Int32Array.from(pick, (k) => rows.step[k]),
+          };
+          const targets = {
+            advantages: Float32Array.from(pick, (k) => full.advantages[k]),
+            targets: Float32Array.from(pick, (k) => full.targets[k]),
+            mask: Float32Array.from(pick, (k) => full.mask[k]),
+          };
+          const x = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, mbRows.obs, [M])), 0));
+          const val = this.value.forward(x);
+          s.t(val.out);
+          this.#step(update, x, mbRows.step, val, targets, s);
+        }
+      }
+      return update.sums;
+    } finally {
+      update.dispose();
+    }
+  }
+
+  /** The iteration's observations (normalised with the updated statistics), actions and log-probs on the device. */
+  #uploadBatch(r: Rollout): UpdateBatch {
+    const b = this.backend, D = this.env.obsSize, n = r.logp.length;
+    const obs = ops.tensor(b, this.normalizer.apply(r.obs), [r.obs.length / D, D]);
+    const actions = ops.tensor(b, r.actions, [n, r.actions.length / n]);
+    const logp = ops.tensor(b, r.logp, [n, 1]);
+    const sums: Sums = {
       policyLoss: ops.zeros(b, [1]),
       valueLoss: ops.zeros(b, [1]),
       entropy: ops.zeros(b, [1]),
       approxKl: ops.zeros(b, [1]),
       clip: ops.zeros(b, [1]),
     };
-    const accumulate = (key: keyof typeof sums, x: Tensor) => {
-      const next = ops.add(sums[key], x);
-      sums[key].dispose();
-      x.dispose();
-      sums[key] = next;
-    };
-    for (let epoch = 0; epoch < o.updateEpochs; epoch++) {
-      const perm = this.#rng.permutation(total);
-      for (let mb = 0; mb < o.numMinibatches; mb++) {
-        using s = new Scope();
-        const idx = s.t(ops.tensor(b, perm.subarray(mb * M, (mb + 1) * M), [M]));
-        const x = s.t(ops.gather(obsAll, idx, 0));
-        const actRows = s.t(ops.gather(actAll, idx, 0));
-        const act = this.dist.kind === "categorical" ? s.t(actRows.reshape([M])) : actRows;
-        const logpMb = s.t(s.t(ops.gather(logpAll, idx, 0)).reshape([M]));
-        const maskMb = s.t(ops.gather(maskAll, idx, 0));
-        let adv = s.t(ops.gather(advAll, idx, 0));
-        if (o.normalizeAdvantage) adv = s.t(ops.mul(normalizeColumn(adv, s), maskMb));
-        const advMb = s.t(adv.reshape([M]));
-        const noise = this.dist.entropyNoise(M, this.#noiseSeed, this.#draw(M * this.dist.outputs));
-        if (noise) s.t(noise);
-
-        const pol = this.policy.forward(x);
-        s.t(pol.out);
-        const terms = ppoLoss(this.dist, pol.out, { actions: act, logpOld: logpMb, advantages: advMb }, {
-          clip: o.clip,
-          entropyCost: o.entropyCost,
-          noise,
-        });
-        s.t(terms.signal);
-        this.policy.learn(pol.caches, terms.signal);
-        accumulate("policyLoss", terms.policyLossSum);
-        accumulate("entropy", terms.entropySum);
-        accumulate("approxKl", terms.approxKlSum);
-        accumulate("clip", terms.clipCount);
-
-        const val = this.value.forward(x);
-        s.t(val.out);
-        const targetMb = s.t(ops.gather(targetAll, idx, 0));
-        const err = s.t(ops.mul(s.t(ops.sub(targetMb, val.out)), maskMb));
-        const signal = s.t(ops.scale(err, o.vfCoef)); // −∂ℓ/∂V for ℓ = ½·vf·(target − V)²
-        this.value.learn(val.caches, signal);
-        accumulate("valueLoss", ops.scale(s.t(ops.reduce("sumsq", err, null)), 0.5 * o.vfCoef));
-      }
-    }
-    return sums;
+    return { obs, actions, logp, sums, dispose: () => [obs, actions, logp].forEach((t) => t.dispose()) };
   }
 
-  /** Deterministic or stochastic evaluation: mean return of one episode per env of a fresh env copy. */
-  async evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
-    let obs = env.reset(seed, episodes);
-    const done = new Uint8Array(episodes), returns = new Float64Array(episodes);
-    using obsT = ops.zeros(this.backend, [episodes, env.obsSize]);
-    for (let t = 0; t < env.maxEpisodeSteps && done.some((d) => !d); t++) {
-      ops.write(obsT, this.normalizer.apply(obs));
-      using out = this.policy.predict(obsT);
-      let act: Float32Array | Int32Array;
-      if (deterministic) {
-        using a = this.dist.mode(out);
-        act = await a.read();
-      } else {
-        const sample = this.dist.sample(
-          out,
-          (this.#noiseSeed ^ 0xe7a1) >>> 0,
-          this.#draw(this.dist.noiseSize(episodes)),
-        );
-        act = await sample.env.read();
-        sample.stored.dispose(), sample.env.dispose(), sample.logp.dispose();
-      }
-      const step = env.step(act);
-      for (let i = 0; i < episodes; i++) {
-        if (done[i]) continue;
-        returns[i] += step.rewards[i];
-        if (step.dones[i]) done[i] = 1;
-      }
-      obs = step.obs.slice();
-    }
-    return returns.reduce((a, b) => a + b, 0) / episodes;
+  /**
+   * One SGD step of both nets on a minibatch: x [M, D] its normalised observations, `steps` its indices in
+   * the step arrays, `val` the value net's forward on x, `targets` its advantages, value targets and mask.
+   */
+  #step(
+    update: UpdateBatch,
+    x: Tensor,
+    steps: Int32Array,
+    val: { caches: ReturnType<RlNet["forward"]>["caches"]; out: Tensor },
+    targets: { advantages: Float32Array; targets: Float32Array; mask: Float32Array },
+    s: Scope,
+  ): void {
+    const o = this.options, b = this.backend, M = steps.length;
+    const accumulate = (key: keyof Sums, t: Tensor) => {
+      const next = ops.add(update.sums[key], t);
+      update.sums[key].dispose();
+      t.dispose();
+      update.sums[key] = next;
+    };
+    const adv = o.normalizeAdvantage ? normalizeMasked(targets.advantages, targets.mask) : targets.advantages;
+    const idx = s.t(ops.tensor(b, steps, [M]));
+    const actRows = s.t(ops.gather(update.actions, idx, 0));
+    const act = this.dist.kind === "categorical" ? s.t(actRows.reshape([M])) : actRows;
+    const logpMb = s.t(s.t(ops.gather(update.logp, idx, 0)).reshape([M]));
+    const advMb = s.t(ops.tensor(b, adv, [M]));
+    const maskMb = s.t(ops.tensor(b, targets.mask, [M, 1]));
+    const noise = this.dist.entropyNoise(M, this.#noiseSeed, this.#draw(M * this.dist.outputs));
+    if (noise) s.t(noise);
+
+    const pol = this.policy.forward(x);
+    s.t(pol.out);
+    const terms = ppoLoss(this.dist, pol.out, { actions: act, logpOld: logpMb, advantages: advMb }, {
+      clip: o.clip,
+      entropyCost: o.entropyCost,
+      noise,
+    });
+    s.t(terms.signal);
+    this.policy.learn(pol.caches, terms.signal);
+    accumulate("policyLoss", terms.policyLossSum);
+    accumulate("entropy", terms.entropySum);
+    accumulate("approxKl", terms.approxKlSum);
+    accumulate("clip", terms.clipCount);
+
+    const targetMb = s.t(ops.tensor(b, targets.targets, [M, 1]));
+    const err = s.t(ops.mul(s.t(ops.sub(targetMb, val.out)), maskMb));
+    const signal = s.t(ops.scale(err, o.vfCoef)); // −∂ℓ/∂V for ℓ = ½·vf·(target − V)²
+    this.value.learn(val.caches, signal);
+    accumulate("valueLoss", ops.scale(s.t(ops.reduce("sumsq", err, null)), 0.5 * o.vfCoef));
+  }
+
+  /**
+   * The policy acting in `rows` environments: observations normalised with the current statistics, then the
+   * mode or a sample from the actor's own noise stream (its own seed and counter).
+   */
+  actor(rows: number, deterministic: boolean, seed: number): Actor {
+    const noiseSeed = actorNoiseSeed(seed);
+    let counter = 0;
+    const obsT = ops.zeros(this.backend, [rows, this.env.obsSize]);
+    return {
+      rows,
+      act: async (obs: Float32Array) => {
+        ops.write(obsT, this.normalizer.apply(obs));
+        using out = this.policy.predict(obsT);
+        if (deterministic) {
+          using a = this.dist.mode(out);
+          return await a.read() as Int32Array | Float32Array;
+        }
+        const sample = this.dist.sample(out, noiseSeed, counter);
+        counter += this.dist.noiseSize(rows);
+        try {
+          return await sample.env.read() as Int32Array | Float32Array;
+        } finally {
+          sample.stored.dispose(), sample.env.dispose(), sample.logp.dispose();
+        }
+      },
+      dispose: () => obsT.dispose(),
+    };
+  }
+
+  /** Mean return of one episode per env of a fresh env copy (see {@link Learner.evaluate}). */
+  evaluate(env: VecEnv, episodes: number, seed: number, deterministic: boolean): Promise<number> {
+    return evaluateActor(this.actor(episodes, deterministic, seed), env, seed);
+  }
+
+  get obsSize(): number {
+    return this.env.obsSize;
+  }
+
+  get actionSpace(): ActionSpace {
+    return this.env.actionSpace;
   }
 
   describe(m: PpoIterationMetrics): string {
@@ -370,11 +576,19 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
   }
 }
 
-/** (x − mean)/(std + 1e-8) over the rows of a column [M, 1]. */
-function normalizeColumn(x: Tensor, s: Scope): Tensor {
-  const mean = s.t(ops.mean(x, 0));
-  const centered = s.t(ops.sub(x, mean));
-  const variance = s.t(ops.scale(s.t(ops.reduce("sumsq", centered, 0)), 1 / x.shape[0]));
-  const std = s.t(ops.affine(s.t(ops.unary("sqrt", variance)), 1, 1e-8));
-  return s.t(ops.div(centered, std));
+/**
+ * Advantages normalised over the rows that count: (A − mean)/(std + 1e-8) with mean and (population) std
+ * over the rows where `mask` is 1; masked rows are 0.
+ */
+export function normalizeMasked(advantages: Float32Array, mask: Float32Array): Float32Array {
+  let n = 0, sum = 0;
+  for (let k = 0; k < advantages.length; k++) if (mask[k]) n++, sum += advantages[k];
+  const out = new Float32Array(advantages.length);
+  if (n === 0) return out;
+  const mean = sum / n;
+  let ss = 0;
+  for (let k = 0; k < advantages.length; k++) if (mask[k]) ss += (advantages[k] - mean) ** 2;
+  const std = Math.sqrt(ss / n) + 1e-8;
+  for (let k = 0; k < advantages.length; k++) out[k] = mask[k] ? (advantages[k] - mean) / std : 0;
+  return out;
 }

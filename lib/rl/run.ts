@@ -8,6 +8,10 @@
  *   checkpoint.safetensors   networks, optimizer, normaliser and counters (every `checkpointEvery` and at the end)
  *   result.json              final returns, env steps and time, once the run has finished
  *   provenance.json          commit, Deno version and device of every start and resume
+ *   return.svg               the learning curve: training and evaluation return against env steps
+ *
+ * A run ends after `iterations` iterations or, with an env-step budget (`envSteps` > 0), after the first
+ * iteration that reaches the budget, whichever comes first; the last iteration is always evaluated.
  *
  * A killed run continues from its checkpoint with `resume` (its environments restart from fresh resets:
  * see {@link Learner.load}).
@@ -24,6 +28,7 @@ import type { RlOptions } from "./options.ts";
 import type { VecEnv } from "./vec_env.ts";
 import type { IterationMetrics, Learner } from "./learner.ts";
 import { PpoLearner } from "./ppo.ts";
+import { lineChart, PALETTE } from "../experiment/svg.ts";
 import { EsLearner } from "./es.ts";
 
 /** Builds a run's environment from its options (envs/mod.ts provides one: lib/ does not know the envs). */
@@ -46,7 +51,11 @@ export interface RlRunResult {
   /** The evaluation return after the last iteration. */
   finalEvalReturn: number;
   envSteps: number;
+  /** Iterations run. */
   iterations: number;
+  /** The limits the run ran under: `iterations` and `envSteps` of its options (0: no budget). */
+  iterationLimit: number;
+  envStepBudget: number;
   /** Wall time of the whole run (this call), evaluations included. */
   seconds: number;
   /** Seconds of the learner's iterations alone (rollout + update), over the whole run. */
@@ -55,7 +64,23 @@ export interface RlRunResult {
 
 export const RESULT_FILE = "result.json";
 /** What a resumed run may change: its length, evaluation cadence, where it computes, how often it saves. */
-export const RESUMABLE_CHANGES = ["iterations", "evalEvery", "evalEpisodes", "backend", "checkpointEvery"];
+export const RESUMABLE_CHANGES = [
+  "iterations",
+  "envSteps",
+  "evalEvery",
+  "evalEpisodes",
+  "backend",
+  "checkpointEvery",
+];
+
+/** Whether a run with these options is over after an iteration that ended at `envSteps`. */
+export function runIsOver(
+  o: Pick<RlOptions, "iterations" | "envSteps">,
+  iteration: number,
+  envSteps: number,
+): boolean {
+  return iteration >= o.iterations || (o.envSteps > 0 && envSteps >= o.envSteps);
+}
 
 /** The learner an `algo` names. */
 export function makeLearner(o: RlOptions, backend: Backend, env: VecEnv): Learner {
@@ -68,7 +93,7 @@ const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** The CSV row of an iteration: the shared columns first, then the learner's own measures. */
 function csvRow(m: IterationMetrics, evalReturn: number): CsvRow {
-  const { iteration, envSteps, episodeReturn, seconds, ...rest } = m as
+  const { iteration, envSteps, episodeReturn, seconds, episodeFlags, ...rest } = m as
     & IterationMetrics
     & Record<string, number>;
   const row: CsvRow = {
@@ -78,6 +103,7 @@ function csvRow(m: IterationMetrics, evalReturn: number): CsvRow {
     eval_return: round(evalReturn),
   };
   for (const [k, v] of Object.entries(rest)) row[snake(k)] = Number.isInteger(v) ? v : round(v);
+  for (const [k, v] of Object.entries(episodeFlags ?? {})) row[k] = round(v);
   row.seconds = round(seconds);
   return row;
 }
@@ -106,10 +132,11 @@ export async function runRl(o: RlOptions, options: RlRunOptions): Promise<RlRunR
     }
     await recordProvenance(dir, options.backend, start);
     let finalEval = NaN, envSteps = Number(rows.at(-1)?.env_steps ?? 0);
-    for (let it = start + 1; it <= o.iterations; it++) {
+    for (let it = start + 1; !runIsOver(o, it - 1, envSteps); it++) {
       const m = await learner.iteration();
       envSteps = m.envSteps;
-      const evalNow = (o.evalEvery > 0 && it % o.evalEvery === 0) || it === o.iterations;
+      const last = runIsOver(o, it, envSteps);
+      const evalNow = (o.evalEvery > 0 && it % o.evalEvery === 0) || last;
       const evalReturn = evalNow
         ? await learner.evaluate(evalEnv, o.evalEpisodes, 1_000_003 + it, o.deterministicEval)
         : NaN;
@@ -117,16 +144,18 @@ export async function runRl(o: RlOptions, options: RlRunOptions): Promise<RlRunR
       const row = csvRow(m, evalReturn);
       rows.push(row);
       await appendCsvRow(metricsPath, row);
+      const budget = o.envSteps > 0 ? `/${o.envSteps}` : "";
       log?.(
-        `${o.env} ${o.algo} it ${it}/${o.iterations} steps ${m.envSteps} return ${
+        `${o.env} ${o.algo} it ${it}/${o.iterations} steps ${m.envSteps}${budget} return ${
           m.episodeReturn.toFixed(1)
         }` +
           `${evalNow ? ` eval ${evalReturn.toFixed(1)}` : ""} ${learner.describe(m)} ${
             m.seconds.toFixed(2)
           }s`,
       );
-      if ((o.checkpointEvery > 0 && it % o.checkpointEvery === 0) || it === o.iterations) {
+      if ((o.checkpointEvery > 0 && it % o.checkpointEvery === 0) || last) {
         await learner.save(checkpoint);
+        await writeCurve(dir, o, rows);
       }
     }
     if (!Number.isFinite(finalEval) && rows.length > 0) finalEval = Number(rows.at(-1)!.eval_return);
@@ -137,13 +166,37 @@ export async function runRl(o: RlOptions, options: RlRunOptions): Promise<RlRunR
       finalTrainReturn: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
       finalEvalReturn: finalEval,
       envSteps,
-      iterations: o.iterations,
+      iterations: rows.length > 0 ? Number(rows.at(-1)!.iteration) : 0,
+      iterationLimit: o.iterations,
+      envStepBudget: o.envSteps,
       seconds: (performance.now() - started) / 1000,
       iterationSeconds: rows.reduce((a, r) => a + Number(r.seconds), 0),
     };
+    await writeCurve(dir, o, rows);
     await writeFileAtomic(join(dir, RESULT_FILE), JSON.stringify(result, null, 2) + "\n");
     return result;
   } finally {
     learner.dispose();
   }
+}
+
+/** The learning curve file of a run folder. */
+export const CURVE_FILE = "return.svg";
+
+/** Writes return.svg: training return (last 20 episodes) and evaluation return against env steps. */
+async function writeCurve(dir: string, o: RlOptions, rows: CsvRow[]): Promise<void> {
+  const x = rows.map((r) => Number(r.env_steps));
+  const column = (k: string) => rows.map((r) => (r[k] === "" || r[k] === undefined ? NaN : Number(r[k])));
+  const evalReturn = column("eval_return");
+  const evalX = x.filter((_, i) => Number.isFinite(evalReturn[i]));
+  const svg = lineChart({
+    title: `${o.env} ${o.algo} seed ${o.seed}`,
+    xLabel: "env steps",
+    yLabel: "undiscounted return",
+    series: [
+      { name: "training (last 20 episodes)", x, y: column("episode_return"), color: PALETTE[0] },
+      { name: "evaluation", x: evalX, y: evalReturn.filter((v) => Number.isFinite(v)), color: PALETTE[1] },
+    ],
+  });
+  await writeFileAtomic(join(dir, CURVE_FILE), svg);
 }

@@ -45,6 +45,57 @@ export interface VecEnv {
   readonly numEnvs: number;
   reset(seed: number, numEnvs: number): Float32Array;
   step(actions: Int32Array | Float32Array): VecEnvStep;
+  /** Optional per-episode outcome flags, e.g. Craftax's achievements (learners log their success rates). */
+  readonly episodeFlagNames?: readonly string[];
+  /**
+   * With `episodeFlagNames`: after each `step`, [numEnvs · names] flags (0 or 1) of the episodes that ended
+   * on that step (rows of other environments are ignored).
+   */
+  readonly finishedEpisodeFlags?: Uint8Array;
+}
+
+/**
+ * Success rates of an environment's episode flags (`VecEnv.episodeFlagNames`) over the episodes that ended
+ * since the last `take()`; a no-op for environments without flags.
+ */
+export class EpisodeFlagCounter {
+  readonly names: readonly string[];
+  readonly #counts: Float64Array;
+  #episodes = 0;
+
+  constructor(readonly env: VecEnv) {
+    this.names = env.episodeFlagNames ?? [];
+    this.#counts = new Float64Array(this.names.length);
+  }
+
+  /** Counts the flags of environment `i`'s episode, which ended on the last step (for ES's members). */
+  recordOne(i: number): void {
+    const flags = this.env.finishedEpisodeFlags, F = this.names.length;
+    if (F === 0 || !flags) return;
+    for (let f = 0; f < F; f++) this.#counts[f] += flags[i * F + f];
+    this.#episodes++;
+  }
+
+  /** Counts the flags of every episode that ended on the last step. */
+  record(dones: Uint8Array): void {
+    if (this.names.length === 0) return;
+    for (let i = 0; i < dones.length; i++) if (dones[i]) this.recordOne(i);
+  }
+
+  /**
+   * `success_<name>` → the fraction of counted episodes with the flag set (NaN when none ended), then
+   * starts counting afresh. Empty for environments without flags.
+   */
+  take(): Record<string, number> {
+    const out: Record<string, number> = {};
+    this.names.forEach((
+      name,
+      f,
+    ) => (out[`success_${name}`] = this.#episodes ? this.#counts[f] / this.#episodes : NaN));
+    this.#counts.fill(0);
+    this.#episodes = 0;
+    return out;
+  }
 }
 
 /** A value's type for an error message (`null`, `Array`, `Int32Array`, ...). */
