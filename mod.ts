@@ -86,7 +86,15 @@ export {
 export type { NormJacobian } from "./lib/nn/rms_norm.ts";
 export { DualConv2d, DualDense, DualStreamLayer, type DualStreamOptions } from "./lib/nn/dual_stream.ts";
 export { Conv2d, Dense, SingleStreamLayer, type SingleStreamOptions } from "./lib/nn/single_stream.ts";
-export { AvgPool, type ConvGeometry, ConvMap, DenseMap, type LinearMap } from "./lib/nn/linear_map.ts";
+export {
+  AvgPool,
+  CONV_BIAS_REDUCTIONS,
+  type ConvBiasReduction,
+  type ConvGeometry,
+  ConvMap,
+  DenseMap,
+  type LinearMap,
+} from "./lib/nn/linear_map.ts";
 export { type ConvSpec, Network, type NetworkSpec } from "./lib/nn/network.ts";
 export type { LearningRule, OutputError } from "./lib/rules/rule.ts";
 export { applyRule, type LearningStep, makeRule, RULE_NAMES, type RuleName } from "./lib/rules/step.ts";
@@ -108,6 +116,7 @@ export {
   type ClassifierOptions,
   countCorrect,
   type EpochTrainMetrics,
+  type PrepareRows,
 } from "./lib/train/classifier.ts";
 export {
   isVariant,
@@ -123,6 +132,20 @@ export {
   type RunResult,
   TrainingDivergedError,
 } from "./lib/train/run.ts";
+export type { EpochWarning } from "./lib/train/health.ts";
+export {
+  type ClassifierShape,
+  loadClassifier,
+  type LoadClassifierOptions,
+  type LoadedClassifier,
+} from "./lib/train/load.ts";
+export {
+  type AugmentConfig,
+  type BatchPosition,
+  type ChannelStats,
+  channelStats,
+  InputPipeline,
+} from "./lib/train/input.ts";
 export { type LayerPostHoc, PATHWAYS, postHoc } from "./lib/train/posthoc.ts";
 export { attributeDataset, attributeErrors, type ErrorAttribution } from "./lib/train/attribution.ts";
 export { type Dataset, type DatasetSpec, loadDataset } from "./lib/train/data.ts";
@@ -132,6 +155,7 @@ export {
   type DatasetName,
   DATASETS,
   loadClassificationConfig,
+  makeClassificationConfig,
 } from "./lib/train/config.ts";
 export type { ScheduleConfig } from "./lib/train/schedule.ts";
 export { classificationTask } from "./lib/train/experiment.ts";

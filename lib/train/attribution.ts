@@ -12,8 +12,19 @@
  * "suppressed".
  *
  * ```ts
- * const report = await attributeErrors(classifier.net, testImages, testLabels);
+ * import { attributeErrors, Classifier, CpuBackend, ops, Rng, variantSettings } from "@diffusing-blame/ed";
+ * const backend = new CpuBackend();
+ * const classifier = new Classifier(backend, {
+ *   inputs: 16, hidden: [32], classes: 4,
+ *   settings: variantSettings("proposed"), optimizer: { kind: "sgd", lr: 3 }, seed: 0,
+ * });
+ * const rng = new Rng(2); // made-up test data: an untrained network gets most of it wrong
+ * const testImages = Float32Array.from({ length: 200 * 16 }, () => rng.uniform());
+ * const testLabels = Int32Array.from({ length: 200 }, () => rng.int(4));
+ * using x = ops.tensor(backend, testImages, [200, 16]);
+ * const report = await attributeErrors(classifier.net, x, testLabels);
  * console.log(report.amplified, report.suppressed, report.meanAmplification, report.meanSuppression);
+ * classifier.dispose();
  * ```
  *
  * @module
@@ -25,15 +36,22 @@ import type { Network } from "../nn/network.ts";
 
 /** Where the errors of a dual-stream classifier come from, at its output layer. */
 export interface ErrorAttribution {
-  /** Examples looked at and how many were misclassified. */
+  /** Examples looked at. */
   examples: number;
+  /** Misclassified examples among them (argmax of the output's p-stream pre-activation ≠ label). */
   errors: number;
-  /** Errors whose amplification excess exceeds their suppression excess, and the others. */
+  /** Errors whose amplification excess E_w − E_t exceeds their suppression excess I_t − I_w. */
   amplified: number;
+  /** The other errors: suppression excess I_t − I_w ≥ amplification excess (errors − amplified). */
   suppressed: number;
-  /** Means over errors of E_w − E_t, I_t − I_w and b_w − b_t (their sum is the mean winning margin). */
+  /**
+   * Mean over errors of the amplification excess E_w − E_t (0 without errors); with `meanSuppression` and
+   * `meanBiasGap` it sums to the mean winning margin z_w − z_t.
+   */
   meanAmplification: number;
+  /** Mean over errors of the suppression excess I_t − I_w (0 without errors). */
   meanSuppression: number;
+  /** Mean over errors of the bias gap b_w − b_t (0 without errors). */
   meanBiasGap: number;
   /** Per true class: errors, and how many of them were amplified. */
   perClass: { errors: number; amplified: number }[];

@@ -19,9 +19,13 @@ import type { ConvBiasReduction } from "../nn/linear_map.ts";
 /** Rows start .. end − 1 of a host image array as the network takes them (e.g. standardised). */
 export type PrepareRows = (images: Float32Array, start: number, end: number) => Float32Array;
 
+/** The architecture, learning rule and optimizer of a {@link Classifier}. */
 export interface ClassifierOptions {
+  /** Features per example: the flattened image size (784 for MNIST, 3072 for CIFAR-10). */
   inputs: number;
+  /** Widths of the hidden dense layers, first first (the classification config's default: [256, 256]). */
   hidden: number[];
+  /** Output units, one per class; the training targets are one-hot over them. */
   classes: number;
   /** Image shape [channels, height, width]; needed when `conv` layers are given. */
   image?: [number, number, number];
@@ -29,7 +33,13 @@ export interface ClassifierOptions {
   conv?: { channels: number; kernel: number; stride: number; padding: number; pool: number }[];
   /** Conv bias update over positions: "sum" (exact gradient, default) or "mean" (lib/nn/linear_map.ts). */
   convBias?: ConvBiasReduction;
+  /** Learning rule, stream layout, sigmoid widths, centring, init and Dale floor: {@link variantSettings}. */
   settings: RuleSettings;
+  /**
+   * The optimizer: `lr` is the base learning rate (scaled by the schedule and `lrMultipliers`), `momentum`
+   * SGD's (default 0), `weightDecay` an L2 term (SGD: added to the gradient; Adam: decoupled; default 0),
+   * `beta1`, `beta2`, `eps` Adam's (defaults 0.9, 0.999, 1e-8). Dual-stream nets clamp to `settings.floor`.
+   */
   optimizer: {
     kind: "sgd" | "adam";
     lr: number;
@@ -41,6 +51,7 @@ export interface ClassifierOptions {
   };
   /** Learning-rate multiplier per layer (conv, then hidden, then output); defaults to 1 each. */
   lrMultipliers?: number[];
+  /** Seeds every layer's initialisation and DFA's fixed feedback matrices: same seed, same network. */
   seed: number;
 }
 
@@ -55,8 +66,11 @@ interface Accumulators {
   samples: number;
 }
 
+/** Training metrics of the steps since the last {@link Classifier.takeTrainMetrics} (normally one epoch). */
 export interface EpochTrainMetrics {
+  /** Mean over examples of ½ Σ_c (t_c − y_c)², the one-vs-all error before centring (NaN: no steps). */
   loss: number;
+  /** Fraction in [0, 1] of examples whose output argmax was the target, each before its step's update. */
   accuracy: number;
   /** Mean |U_p| per layer, first layer first: the gradient attenuation measure. */
   meanDrive: number[];
@@ -64,14 +78,45 @@ export interface EpochTrainMetrics {
   firstNonFiniteStep: number | null;
 }
 
+/**
+ * A classification learner: a {@link Network} trained by a learning rule (ED, DFA or BP) and an optimizer,
+ * with training metrics kept on the device until {@link Classifier.takeTrainMetrics} reads them back.
+ *
+ * @example A few ED steps on random data
+ * ```ts
+ * import { Classifier, CpuBackend, ops, Rng, variantSettings } from "@diffusing-blame/ed";
+ * const backend = new CpuBackend();
+ * const clf = new Classifier(backend, {
+ *   inputs: 16, hidden: [32], classes: 4,
+ *   settings: variantSettings("proposed"), optimizer: { kind: "sgd", lr: 3 }, seed: 0,
+ * });
+ * const rng = new Rng(1);
+ * using x = ops.tensor(backend, Float32Array.from({ length: 64 * 16 }, () => rng.uniform()), [64, 16]);
+ * using labels = ops.tensor(backend, Int32Array.from({ length: 64 }, () => rng.int(4)), [64]);
+ * using y = ops.oneHot(labels, 4);
+ * for (let step = 0; step < 5; step++) clf.trainStep(x, y);
+ * const m = await clf.takeTrainMetrics(); // one read-back for the 5 steps
+ * console.log(m.loss, m.accuracy, m.meanDrive); // meanDrive: one mean |U_p| per layer (2 here)
+ * clf.dispose();
+ * ```
+ */
 export class Classifier {
+  /** The network being trained: its layers, parameters and forward pass. */
   readonly net: Network;
+  /** Turns the output error into each layer's drive (`settings.rule`: ED, DFA or BP). */
   readonly rule: LearningRule;
+  /** SGD or Adam over every layer's parameters, with the Dale clamp at `settings.floor` on dual streams. */
   readonly optimizer: Optimizer;
+  /** Learning-rate multiplier per layer (conv, hidden, output): `options.lrMultipliers`, or 1 each. */
   readonly lrMultipliers: number[];
   #acc: Accumulators | null = null;
   #flt: Tensor | null = null;
 
+  /**
+   * Builds the network from `options` (sigmoid widths and E/I init scales from `options.settings`), its rule
+   * and its optimizer on `backend`. Throws when `settings.widths` or `lrMultipliers` do not have one entry
+   * per layer.
+   */
   constructor(readonly backend: Backend, readonly options: ClassifierOptions) {
     const s = options.settings;
     const layerCount = options.hidden.length + 1;
@@ -260,6 +305,7 @@ export class Classifier {
     return total / n;
   }
 
+  /** Releases the network, the rule's and the optimizer's tensors (not the backend). */
   dispose(): void {
     this.net.dispose();
     this.rule.dispose?.();

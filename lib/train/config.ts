@@ -32,21 +32,38 @@ import { BACKEND_CHOICES, type BackendChoice } from "../backend/mod.ts";
 import { RUN_NAME } from "../io/run_folder.ts";
 import { CONV_BIAS_REDUCTIONS, type ConvBiasReduction } from "../nn/linear_map.ts";
 
+/** The data sets a run can train on (`dataset.name`): MNIST, Fashion-MNIST (1×28×28), CIFAR-10 (3×32×32). */
 export const DATASETS = ["mnist", "fashion-mnist", "cifar10"] as const;
+/** One of {@link DATASETS}. */
 export type DatasetName = typeof DATASETS[number];
 
 /** One conv layer of a CIFAR-style model. */
 export interface ConvLayerConfig {
+  /** Output channels. */
   channels: number;
+  /** Square kernel size in pixels (default 3). */
   kernel: number;
+  /** Step between kernel positions in pixels (default 1). */
   stride: number;
+  /** Zero pixels added on every side of the input (default 1). */
   padding: number;
+  /** Average-pool window after the layer (default 2; 1 = no pooling). */
   pool: number;
 }
 
-/** A classification run; `classificationSchema` validates it and documents every key. */
+/**
+ * A classification run; `classificationSchema` validates it and documents every key (`deno task train
+ * --keys` prints the table). Make one with {@link loadClassificationConfig} or
+ * {@link makeClassificationConfig}.
+ */
 export interface ClassificationConfig {
+  /** Run name (letters, digits, _ . -; default "run"): the run folder is `<outDir>/<name>`. */
   name: string;
+  /**
+   * Which data and how much of it: `name`, a folder `path` (default data/<name>), `trainSubset` /
+   * `testSubset` (the first N images), `validation` (the last N training images held out), `standardize`
+   * (per-channel; unset: on only for cifar10) and `augment` (random crop and flip; unset: none).
+   */
   dataset: {
     name: DatasetName;
     path: string | undefined;
@@ -56,8 +73,14 @@ export interface ClassificationConfig {
     standardize: boolean | undefined;
     augment: { crop: number; flip: boolean } | undefined;
   };
+  /**
+   * The network: `hidden` FC widths (default [256, 256]), optional `conv` layers before them, and
+   * `convBias`, the conv bias reduction over positions (unset: "sum", the exact gradient).
+   */
   model: { hidden: number[]; conv: ConvLayerConfig[] | undefined; convBias: ConvBiasReduction | undefined };
+  /** The learning rule / ablation preset (default "proposed"); see {@link VARIANTS}. */
   variant: VariantName;
+  /** Overrides of the variant preset's settings; unset keys keep the preset's value (`settingsFor`). */
   rule: {
     uniformWidth: number | undefined;
     widths: number[] | undefined;
@@ -66,6 +89,10 @@ export interface ClassificationConfig {
     floor: number | undefined;
     lrMultipliers: number[] | undefined;
   };
+  /**
+   * `kind` "sgd" (default) or "adam", base learning rate `lr` (default 3), SGD `momentum` (default 0), Adam's
+   * `beta1`, `beta2`, `eps` (0.9, 0.999, 1e-8), `weightDecay` (default 0) and the learning-rate `schedule`.
+   */
   optimizer: {
     kind: "sgd" | "adam";
     lr: number;
@@ -76,11 +103,17 @@ export interface ClassificationConfig {
     weightDecay: number;
     schedule: ScheduleConfig;
   };
+  /** Passes over the training images (default 10; the paper trains 250). */
   epochs: number;
+  /** Examples per minibatch (default 128); the last incomplete minibatch of an epoch is skipped. */
   batchSize: number;
+  /** Seeds initialisation, minibatch order and augmentation (default 0): same seed, same numbers. */
   seed: number;
+  /** Where it computes: "auto" (default: webgpu when an adapter exists, else cpu), "cpu" or "webgpu". */
   backend: BackendChoice;
+  /** Folder that holds the run folders (default "runs"). */
   outDir: string;
+  /** Epochs between checkpoints (default 1; 0 = only after the last epoch). */
   checkpointEvery: number;
 }
 
@@ -186,7 +219,16 @@ export function defaultClassificationConfig(): ClassificationConfig {
   return validate(classificationSchema, {}, "<defaults>");
 }
 
-/** Validates a partial config object (filling defaults); for code and tests. */
+/**
+ * Validates a partial config object (filling defaults); for code and tests. Errors name `file` and the key.
+ *
+ * @example
+ * ```ts
+ * import { makeClassificationConfig } from "@diffusing-blame/ed";
+ * const config = makeClassificationConfig({ variant: "dfa", model: { hidden: [64] }, epochs: 2 });
+ * console.log(config.optimizer.lr, config.batchSize); // 3 128 (the defaults)
+ * ```
+ */
 export function makeClassificationConfig(partial: unknown = {}, file = "<object>"): ClassificationConfig {
   return validate(classificationSchema, partial, file);
 }
@@ -196,7 +238,20 @@ export function classificationConfigDocs(): string {
   return schemaTable(classificationSchema as Schema<unknown>);
 }
 
-/** Loads, overrides and validates a classification config; errors name the file (or "--set") and the key. */
+/**
+ * Loads, overrides and validates a classification config: the YAML `file` (none: the defaults), then each
+ * `key.path=value` override as `--set` gives it. Errors name the file (or "--set") and the key.
+ *
+ * @example
+ * ```ts
+ * import { loadClassificationConfig } from "@diffusing-blame/ed";
+ * const file = await Deno.makeTempFile({ suffix: ".yaml" });
+ * await Deno.writeTextFile(file, "name: small\nmodel:\n  hidden: [128]\nepochs: 5\n");
+ * const config = loadClassificationConfig(file, ["optimizer.lr=0.5", "variant=no-centering"]);
+ * console.log(config.model.hidden, config.epochs, config.optimizer.lr, config.variant); // [128] 5 0.5 ...
+ * await Deno.remove(file);
+ * ```
+ */
 export function loadClassificationConfig(
   file: string | undefined,
   overrides: readonly string[] = [],

@@ -13,7 +13,9 @@ export const CHANCE_MARGIN = 0.02;
 
 /** One warning: a short code for the CSV and a sentence for the log. */
 export interface EpochWarning {
+  /** "zero-drive": every layer's drive was 0 all epoch; "chance": training accuracy ≤ 1/classes + 0.02. */
   code: "zero-drive" | "chance";
+  /** One sentence for the log: what was seen, at which epoch, and what to try. */
   message: string;
 }
 

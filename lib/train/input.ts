@@ -29,7 +29,9 @@ export interface ChannelStats {
   dataset: string;
   /** Number of training images they cover. */
   images: number;
+  /** Mean μ_c of each channel over every pixel of those images. */
   mean: number[];
+  /** Population standard deviation σ_c of each channel (1 for a constant channel). */
   std: number[];
 }
 
@@ -43,8 +45,11 @@ export interface AugmentConfig {
 
 /** Where a training minibatch sits in the run: what its augmentation draws depend on. */
 export interface BatchPosition {
+  /** The run's seed. */
   seed: number;
+  /** Epoch number, from 1. */
   epoch: number;
+  /** Minibatch index within the epoch, from 0. */
   step: number;
 }
 
@@ -112,10 +117,16 @@ export function statsMismatch(saved: ChannelStats, now: ChannelStats): string | 
  *     const test = p.chunk(testImages, 0, 1000);                            // evaluation rows
  */
 export class InputPipeline {
+  /** Floats per image row: channels × height × width. */
   readonly inputs: number;
   readonly #shift: Float32Array;
   readonly #scale: Float32Array;
 
+  /**
+   * A pipeline for images of shape `image` [channels, height, width]: standardised with `stats` (null: raw
+   * pixels) and, for training minibatches, augmented by `augment` (null: none). Throws when `stats` has
+   * another channel count or `augment.crop` is not an integer in [0, min(height, width)).
+   */
   constructor(
     readonly image: readonly [number, number, number],
     readonly stats: ChannelStats | null,
@@ -141,6 +152,7 @@ export class InputPipeline {
     return !this.stats && !this.augmenting;
   }
 
+  /** True when training minibatches are cropped or flipped (`augment.crop` > 0 or `augment.flip`). */
   get augmenting(): boolean {
     return !!this.augment && (this.augment.crop > 0 || this.augment.flip);
   }

@@ -32,7 +32,9 @@ import { settingsFor } from "./variants.ts";
 
 /** What a classifier's inputs and outputs look like. */
 export interface ClassifierShape {
+  /** Image shape [channels, height, width] of one input (the flattened size is the input count). */
   image: [number, number, number];
+  /** Output units, one per class. */
   classes: number;
 }
 
@@ -67,11 +69,15 @@ export function classifierFor(
 
 /** A classifier loaded from a run folder. */
 export interface LoadedClassifier {
+  /** The run folder it was loaded from. */
   dir: string;
+  /** The run's config (its config.yaml). */
   config: ClassificationConfig;
+  /** The network with the checkpoint's parameters (its rule and optimizer state are fresh). */
   classifier: Classifier;
   /** The run's input pipeline (its standardisation; no augmentation). */
   pipeline: InputPipeline;
+  /** Input image shape and class count, from the run's data set. */
   shape: ClassifierShape;
   /** The epoch the checkpoint was written after. */
   epoch: number;
@@ -81,6 +87,7 @@ export interface LoadedClassifier {
   predict(images: Float32Array): Promise<Int32Array>;
   /** Throws a one-line error when data of `shape` (from `what`) does not fit the network. */
   checkShape(shape: ClassifierShape, what: string): void;
+  /** Releases the network, and the backend when {@link loadClassifier} created it. */
   [Symbol.dispose](): void;
 }
 
@@ -97,6 +104,36 @@ const describe = (s: ClassifierShape) =>
  * Rebuilds the classifier of the run folder `dir` (config.yaml + checkpoint.safetensors + stats.json).
  * A checkpoint whose tensors do not fit the network config.yaml describes is a one-line error naming the
  * tensor and both sizes.
+ *
+ * @example Train a tiny run, then load it back (random MNIST-shaped data, no download)
+ * ```ts
+ * import {
+ *   type Dataset,
+ *   loadClassifier,
+ *   makeClassificationConfig,
+ *   Rng,
+ *   runClassification,
+ * } from "@diffusing-blame/ed";
+ * const rng = new Rng(0), n = 64;
+ * const images = Float32Array.from({ length: n * 784 }, () => rng.uniform());
+ * const labels = Int32Array.from({ length: n }, () => rng.int(10));
+ * const dataset: Dataset = {
+ *   name: "mnist", trainImages: images, trainLabels: labels, testImages: images, testLabels: labels,
+ *   trainCount: n, testCount: n, inputs: 784, image: [1, 28, 28], classes: 10,
+ * };
+ * const outDir = await Deno.makeTempDir();
+ * const config = makeClassificationConfig({
+ *   name: "tiny", outDir, backend: "cpu", model: { hidden: [16] }, epochs: 1, batchSize: 32,
+ * });
+ * const run = await runClassification(config, { dataset, log: null });
+ * {
+ *   using model = await loadClassifier(run.dir, { backend: "cpu" });
+ *   const accuracy = await model.evaluate(images, labels); // the run's final test accuracy again
+ *   const classes = await model.predict(images.subarray(0, 3 * 784)); // Int32Array of 3 classes
+ *   console.log(model.epoch, accuracy === run.finalTestAccuracy, classes); // 1 true Int32Array(3) [...]
+ * }
+ * await Deno.remove(outDir, { recursive: true });
+ * ```
  */
 export async function loadClassifier(
   dir: string,

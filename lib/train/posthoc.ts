@@ -8,9 +8,18 @@ import * as ops from "../ops.ts";
 import { readAll, type Tensor } from "../tensor.ts";
 import type { Layer } from "../nn/layer.ts";
 
+/**
+ * The four weight pathways of a dual-stream layer, named by source then target stream: pp (p → p) and nn
+ * excitatory, np (n → p) and pn inhibitory (subtracted; lib/nn/dual_stream.ts).
+ */
 export const PATHWAYS = ["pp", "np", "nn", "pn"] as const;
 
+/** The post-hoc measures of one dual-stream layer. */
 export interface LayerPostHoc {
+  /**
+   * Weight-level E/I ratio (mean W_pp + mean W_nn) / (mean W_np + mean W_pn): 1 = balanced; ≈ 3 for a hidden
+   * layer at the asymmetric 1.5 / 0.5 init.
+   */
   eiRatio: number;
   /** Fraction of weights at the floor per pathway (w_pp, w_np, w_nn, w_pn). */
   atFloor: Record<(typeof PATHWAYS)[number], number>;

@@ -29,13 +29,19 @@ import { type Dataset, loadDataset } from "./data.ts";
 import { learningRateScale } from "./schedule.ts";
 import { type PaperFigures, paperFigures, paperTable } from "./paper_figures.ts";
 
+/** One epoch of a run, as metrics.csv records it (one row per epoch). */
 export interface EpochRecord {
+  /** Epoch number, from 1. */
   epoch: number;
+  /** Mean over the epoch's training examples of ½ Σ_c (t_c − y_c)² (the one-vs-all squared error). */
   trainLoss: number;
+  /** Fraction in [0, 1] of training examples classified correctly, each before its minibatch's update. */
   trainAccuracy: number;
+  /** Fraction in [0, 1] of the test images classified correctly after the epoch. */
   testAccuracy: number;
   /** Accuracy on the held-out validation split (null without `dataset.validation`). */
   validationAccuracy: number | null;
+  /** Wall-clock seconds of the epoch: training, evaluation and the post-hoc measures. */
   seconds: number;
   /** Per layer: mean |U_p| over the epoch (gradient attenuation). */
   meanDrive: number[];
@@ -47,11 +53,17 @@ export interface EpochRecord {
   warnings: EpochWarning[];
 }
 
+/** What {@link runClassification} returns (the run folder holds the same and more). */
 export interface RunResult {
+  /** The run folder, `<outDir>/<name>`. */
   dir: string;
+  /** The config the run ran with (also the folder's config.yaml). */
   config: ClassificationConfig;
+  /** The epochs trained in this call, in order (a resumed run: only the new ones). */
   epochs: EpochRecord[];
+  /** Test accuracy in [0, 1] of the final network (re-evaluated from the checkpoint when nothing trained). */
   finalTestAccuracy: number;
+  /** The device the run computed on (`Backend.deviceName`). */
   backend: string;
   /**
    * E/I attribution of the final network's test errors (also written to attribution.json); null when
@@ -61,7 +73,9 @@ export interface RunResult {
   attribution: ErrorAttribution | null;
 }
 
+/** How {@link runClassification} treats its run folder, where it logs and what it reuses. */
 export interface RunOptions {
+  /** Continue from the run folder's last checkpoint (a config may change only {@link RESUMABLE_CHANGES}). */
   resume?: boolean;
   /** Replace an existing run folder instead of refusing. */
   overwrite?: boolean;
@@ -75,7 +89,12 @@ export interface RunOptions {
   stopAfterEpochs?: number;
 }
 
+/**
+ * Thrown when an epoch's training loss became NaN or Inf; the message names the epoch and first bad step and
+ * suggests a lower learning rate. The epochs before it stay saved in the run folder.
+ */
 export class TrainingDivergedError extends Error {
+  /** Always "TrainingDivergedError". */
   override name = "TrainingDivergedError";
 }
 
@@ -91,6 +110,42 @@ function postHocReport(config: ClassificationConfig, figures: PaperFigures): str
 /** What a resumed run may change: its length, where it computes, how often it saves, where it reads data. */
 export const RESUMABLE_CHANGES = ["epochs", "backend", "checkpointEvery", "dataset.path"];
 
+/**
+ * Runs the classification `config` into its run folder `<outDir>/<name>`: config.yaml, metrics.csv (one
+ * row per epoch), checkpoint.safetensors, and at the end attribution.json and posthoc.json / posthoc.md.
+ * The data come from `config.dataset` unless `options.dataset` gives them. Throws
+ * {@link TrainingDivergedError} on a NaN or Inf loss.
+ *
+ * @example Two epochs on a tiny in-memory stand-in for MNIST (no download)
+ * ```ts
+ * import { type Dataset, makeClassificationConfig, Rng, runClassification } from "@diffusing-blame/ed";
+ * // 28×28 images of noise in which class k lights up rows 2k + 8 and 2k + 9.
+ * function stripes(n: number, seed: number): { x: Float32Array; y: Int32Array } {
+ *   const rng = new Rng(seed), x = new Float32Array(n * 784), y = new Int32Array(n);
+ *   for (let i = 0; i < n; i++) {
+ *     y[i] = rng.int(10);
+ *     for (let p = 0; p < 784; p++) {
+ *       const row = Math.floor(p / 28);
+ *       x[i * 784 + p] = 0.3 * rng.uniform() + (Math.floor(row / 2) === y[i] + 4 ? 0.7 : 0);
+ *     }
+ *   }
+ *   return { x, y };
+ * }
+ * const train = stripes(512, 1), test = stripes(200, 2);
+ * const dataset: Dataset = {
+ *   name: "mnist", trainImages: train.x, trainLabels: train.y, testImages: test.x, testLabels: test.y,
+ *   trainCount: 512, testCount: 200, inputs: 784, image: [1, 28, 28], classes: 10,
+ * };
+ * const outDir = await Deno.makeTempDir();
+ * const config = makeClassificationConfig({
+ *   name: "stripes", outDir, backend: "cpu", model: { hidden: [32] }, epochs: 2, batchSize: 32,
+ * });
+ * const result = await runClassification(config, { dataset, log: null }); // log: null = quiet
+ * console.log(result.dir, result.epochs.map((e) => e.testAccuracy), result.attribution?.errors);
+ * // <outDir>/stripes [ 0.7, 1 ] 0 on the cpu backend: the stripes are easy
+ * await Deno.remove(outDir, { recursive: true });
+ * ```
+ */
 export async function runClassification(
   config: ClassificationConfig,
   options: RunOptions = {},

@@ -1,9 +1,14 @@
 /** Learning-rate schedules as a multiplier of the base rate, a function of fractional epochs done. */
 
+/** A learning-rate schedule (the config's `optimizer.schedule`); see {@link learningRateScale}. */
 export interface ScheduleConfig {
+  /** "constant" (default), "cosine" (half-cosine decay to `minLr` over the run) or "step" (× gamma). */
   kind: "constant" | "cosine" | "step";
+  /** Linear warm-up from 0 to the full rate over this many epochs (fractional allowed; 0 = none). */
   warmupEpochs: number;
+  /** Step schedule: epochs between decays (default 10). */
   stepEvery: number;
+  /** Step schedule: the factor in (0, 1] applied every `stepEvery` epochs (default 0.1). */
   gamma: number;
   /** Cosine: final rate as a fraction is minLr / lr; here given as an absolute rate with `baseLr`. */
   minLr: number;

@@ -5,6 +5,10 @@
 import type { RuleName } from "../rules/step.ts";
 import type { ClassificationConfig } from "./config.ts";
 
+/**
+ * Variant names, in the paper's order: proposed ED, DFA (not Dalean), seed ED (none of the three
+ * innovations), proposed without batch-centring, with symmetric init, with one uniform width; then backprop.
+ */
 export const VARIANTS = [
   "proposed",
   "dfa",
@@ -15,13 +19,22 @@ export const VARIANTS = [
   "bp",
 ] as const;
 
+/** One of {@link VARIANTS}. */
 export type VariantName = typeof VARIANTS[number];
 
+/**
+ * How a classifier learns: the rule, the stream layout and the three innovations (sigmoid widths u0 of
+ * φ(z) = 1 / (1 + exp(−2z / u0)), batch-centred error, asymmetric init). {@link variantSettings} gives the
+ * paper's presets.
+ */
 export interface RuleSettings {
+  /** The learning rule: "ed" (Error Diffusion), "dfa" or "bp". */
   rule: RuleName;
+  /** Dual-stream E/I layers under Dale's principle (true), or ordinary single-stream ones. */
   dualStream: boolean;
-  /** Sigmoid width u0 of the hidden FC layers and of the output layer (layer-specific widths). */
+  /** Sigmoid width u0 of the hidden FC layers (the paper: 6; larger u0 keeps φ' alive longer). */
   hiddenWidth: number;
+  /** Sigmoid width u0 of the output layer (the paper: 6, as for the hidden FC layers). */
   outputWidth: number;
   /** Sigmoid width of conv layers (the paper: 3 for CIFAR-10's conv layers). */
   convWidth: number;
@@ -31,10 +44,13 @@ export interface RuleSettings {
   widths?: number[];
   /** Hidden activation for single-stream baselines (the dual-stream nets use the width-scaled sigmoid). */
   hiddenKind: "sigmoid" | "tanh" | "relu";
+  /** Batch-centre the one-vs-all error: S[b, k] = E[b, k] − mean over the batch of E[·, k]. */
   centering: boolean;
+  /** Hidden dual-stream init with excitatory W_pp, W_nn × 1.5 and inhibitory W_np, W_pn × 0.5 (else × 1). */
   asymmetricInit: boolean;
   /** Dale floor for dual-stream weights; null turns the constraint off. */
   floor: number | null;
+  /** "mse": the output drive is φ'(z) ⊙ S; "bce": S itself (cross-entropy cancels φ'; DFA and BP rows). */
   loss: "mse" | "bce";
 }
 
@@ -55,6 +71,20 @@ const proposed: RuleSettings = {
   loss: "mse",
 };
 
+/**
+ * The settings of variant `name` (a fresh copy, free to change). "proposed" is ED on dual streams with
+ * widths u0 = 6 (FC and output) and 3 (conv), batch-centring, 1.5 / 0.5 init, floor 1e-4 and MSE; the
+ * ablations each turn one innovation off ("seed" all three, with Kaneko's u0 = 0.4); "dfa" and "bp" are
+ * single-stream tanh nets with BCE and no floor.
+ *
+ * @example
+ * ```ts
+ * import { variantSettings } from "@diffusing-blame/ed";
+ * const ablation = variantSettings("no-centering");
+ * console.log(ablation.rule, ablation.centering, ablation.hiddenWidth); // "ed" false 6
+ * const wide = { ...variantSettings("proposed"), hiddenWidth: 8 }; // a custom setting for a Classifier
+ * ```
+ */
 export function variantSettings(name: VariantName): RuleSettings {
   switch (name) {
     case "proposed":
@@ -90,6 +120,7 @@ export function variantSettings(name: VariantName): RuleSettings {
   }
 }
 
+/** Whether `name` is one of {@link VARIANTS} (narrows a command-line string to {@link VariantName}). */
 export function isVariant(name: string): name is VariantName {
   return (VARIANTS as readonly string[]).includes(name);
 }
