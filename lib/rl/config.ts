@@ -35,6 +35,7 @@ import { RUN_NAME } from "../io/run_folder.ts";
 import { DALEAN_INITS } from "../nn/init.ts";
 import { defaultRlOptions, RL_ALGOS, RL_ENVS, type RlOptions } from "./options.ts";
 import type { PpoOptions } from "./ppo.ts";
+import { ACTOR_PLACEMENTS } from "./host_policy.ts";
 
 const ACTIVATIONS = ["identity", "sigmoid", "relu", "tanh", "silu", "softplus"] as const;
 
@@ -69,6 +70,10 @@ const ppoSchema = object({
   recomputeAdvantages: boolean({
     doc: "Brax: values and GAE per minibatch with the current value net (false: once per iteration)",
   }),
+  actor: optional(oneOf(ACTOR_PLACEMENTS, {
+    doc: "where the rollout acts: a cpu copy of the policy (host: no device read per env step), the " +
+      "learner's backend (device), or auto (unset: host on a GPU, device on the cpu)",
+  })),
   learningRate: number({ gt: 0, doc: "Adam learning rate (policy, and value unless set)" }),
   valueLearningRate: optional(number({ gt: 0, doc: "Adam learning rate of the value net" })),
   gamma: number({ min: 0, max: 1, doc: "discount" }),

@@ -37,6 +37,7 @@ import type { ActionSpace, VecEnv } from "./vec_env.ts";
 import { EpisodeFlagCounter, EpisodeTracker, policyOutputs } from "./vec_env.ts";
 import { type ActionDistribution, makeDistribution } from "./distributions.ts";
 import { ppoLoss } from "./ppo_loss.ts";
+import { type ActorPlacement, actsOnHost, HostPolicy } from "./host_policy.ts";
 import { type AdvantageKind, gae } from "./gae.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { type NetOptions, type PpoAlgo, RlNet, strategyFor } from "./nets.ts";
@@ -55,6 +56,11 @@ export interface PpoOptions {
   updateEpochs: number;
   /** Brax: values and GAE per minibatch with the current value net; false: once per iteration. */
   recomputeAdvantages: boolean;
+  /**
+   * Where the rollout acts (./host_policy.ts): `host` on a cpu copy of the policy refreshed once per
+   * iteration (no device read per env step), `device` on the learner's backend; `auto`: host on a GPU.
+   */
+  actor?: ActorPlacement;
   learningRate: number;
   /** Value-net learning rate (defaults to `learningRate`). */
   valueLearningRate?: number;
@@ -152,6 +158,8 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
   readonly #noiseSeed: number;
   #counter = 0;
   #obs: Float32Array;
+  /** The policy's cpu copy the rollout acts with, when the learner's backend is a GPU (see `actor`). */
+  readonly #host: HostPolicy | null;
   #iteration = 0;
   #envSteps = 0;
 
@@ -183,6 +191,9 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     this.#rng = new Rng((seed ^ 0x5eed) >>> 0);
     this.#noiseSeed = (seed * 2654435761 + 12345) >>> 0;
     this.#obs = env.reset(seed, o.numEnvs);
+    this.#host = actsOnHost(o.actor ?? "auto", backend)
+      ? new HostPolicy(this.policy, o.policy, env.actionSpace)
+      : null;
     // No statistics from the reset states: Brax starts from the identity (mean 0, std 1) and learns them
     // from the first rollout. Reset states vary far less than visited ones (locomotion reset noise is
     // 0.01-0.1), so statistics from them alone blow the first rollout's inputs up by 10-100×.
@@ -264,7 +275,10 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
       truncations: new Uint8Array(S * T),
     };
     const normed = new Float32Array(N * D);
-    using obsT = ops.zeros(this.backend, [N, D]);
+    // One read of the parameters per iteration instead of one read of the actions per env step on a GPU.
+    if (this.#host) await this.#host.refresh(this.policy);
+    const policy = this.#host?.net ?? this.policy, dist = this.#host?.dist ?? this.dist;
+    using obsT = ops.zeros(policy.backend, [N, D]);
     const putObs = (s0: number, t: number) => {
       for (let i = 0; i < N; i++) {
         r.obs.set(this.#obs.subarray(i * D, (i + 1) * D), ((s0 + i) * (T + 1) + t) * D);
@@ -275,8 +289,8 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
       for (let t = 0; t < T; t++) {
         putObs(s0, t);
         ops.write(obsT, this.normalizer.apply(this.#obs, normed));
-        using out = this.policy.predict(obsT);
-        const sample = this.dist.sample(out, this.#noiseSeed, this.#draw(this.dist.noiseSize(N)));
+        using out = policy.predict(obsT);
+        const sample = dist.sample(out, this.#noiseSeed, this.#draw(dist.noiseSize(N)));
         const [stored, envAct, logp] = await readAll([sample.stored, sample.env, sample.logp]);
         sample.stored.dispose(), sample.env.dispose(), sample.logp.dispose();
         const step = this.env.step(envAct as Int32Array | Float32Array);
@@ -486,18 +500,22 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
   actor(rows: number, deterministic: boolean, seed: number): Actor {
     const noiseSeed = actorNoiseSeed(seed);
     let counter = 0;
-    const obsT = ops.zeros(this.backend, [rows, this.env.obsSize]);
+    // On a GPU learner the host copy acts (refreshed first), so an episode needs no read per step.
+    const ready = this.#host?.refresh(this.policy);
+    const policy = this.#host?.net ?? this.policy, dist = this.#host?.dist ?? this.dist;
+    const obsT = ops.zeros(policy.backend, [rows, this.env.obsSize]);
     return {
       rows,
       act: async (obs: Float32Array) => {
+        await ready;
         ops.write(obsT, this.normalizer.apply(obs));
-        using out = this.policy.predict(obsT);
+        using out = policy.predict(obsT);
         if (deterministic) {
-          using a = this.dist.mode(out);
+          using a = dist.mode(out);
           return await a.read() as Int32Array | Float32Array;
         }
-        const sample = this.dist.sample(out, noiseSeed, counter);
-        counter += this.dist.noiseSize(rows);
+        const sample = dist.sample(out, noiseSeed, counter);
+        counter += dist.noiseSize(rows);
         try {
           return await sample.env.read() as Int32Array | Float32Array;
         } finally {
@@ -573,6 +591,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     this.policy.dispose();
     this.value.dispose();
     this.dist.dispose();
+    this.#host?.dispose();
   }
 }
 
