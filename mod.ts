@@ -84,6 +84,7 @@ export {
   type Streams,
 } from "./lib/nn/layer.ts";
 export type { NormJacobian } from "./lib/nn/rms_norm.ts";
+export type { DaleanInit } from "./lib/nn/init.ts";
 export { DualConv2d, DualDense, DualStreamLayer, type DualStreamOptions } from "./lib/nn/dual_stream.ts";
 export { Conv2d, Dense, SingleStreamLayer, type SingleStreamOptions } from "./lib/nn/single_stream.ts";
 export {

@@ -7,7 +7,7 @@
  * `algo` are read first (defaults cartpole, ed-ppo), the file is merged over `defaultRlOptions(env, algo)`,
  * and the merged object is validated. A file therefore only lists what differs from the defaults; every
  * error names the file (or `--set`) and the key path, e.g.
- * `configs/rl_ant.yaml: ppo.numEnvs must be an integer >= 1, got 0.5`.
+ * `configs/rl_ant.yaml: ppo.numEnvs must be an integer, got 0.5`.
  * `ppo.algo` is not a key: it follows `algo` (bp-ppo for the unused PPO options of an ES run).
  *
  * @module
@@ -188,7 +188,25 @@ export function parseRlConfig(text: string, file: string, overrides: readonly st
   return resolveOverridden(parseYamlFile(text, file), file, overrides);
 }
 
-/** Reads, overrides and resolves an RL config file (no file: the defaults). */
+/**
+ * Reads, overrides and resolves an RL config file (no file: the defaults of cartpole and ed-ppo, or of the
+ * `env` and `algo` the overrides set). Throws a `ConfigError` naming the file or override and the key.
+ *
+ * @example A config file that lists only what differs from the defaults, and one override
+ * ```ts
+ * import { loadRlConfig } from "@diffusing-blame/ed";
+ * const file = await Deno.makeTempFile({ suffix: ".yaml" });
+ * await Deno.writeTextFile(file, "env: halfcheetah\nalgo: ed-ppo\nenvSteps: 409600\n");
+ * const o = loadRlConfig(file, ["seed=2"]);
+ * console.log(o.ppo.numEnvs, o.ppo.clip, o.name); // 256 0.3 rl_halfcheetah_ed-ppo_s2 (Brax, shrunk)
+ * try {
+ *   loadRlConfig(file, ["ppo.numEnvs=0.5"]);
+ * } catch (e) {
+ *   console.log((e as Error).message); // "… (with --set ppo.numEnvs=0.5): ppo.numEnvs must be an integer …"
+ * }
+ * await Deno.remove(file);
+ * ```
+ */
 export function loadRlConfig(file: string | undefined, overrides: readonly string[] = []): RlOptions {
   return resolveOverridden(file ? readYamlFile(file) : {}, file ?? "<defaults>", overrides);
 }

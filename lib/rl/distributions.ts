@@ -18,8 +18,10 @@ import type { Backend } from "../backend/backend.ts";
 import * as ops from "../ops.ts";
 import { Scope, type Tensor } from "../tensor.ts";
 
+/** log √(2π) ≈ 0.919, the constant term of a unit Gaussian's negative log-density. */
 export const LOG_SQRT_2PI: number = 0.5 * Math.log(2 * Math.PI);
 
+/** One action per row, drawn by {@link ActionDistribution.sample}; the caller disposes the three tensors. */
 export interface Sample {
   /** What the learner stores: i32 action indices [N] (categorical) or pre-tanh u [N, d] (tanh-normal). */
   stored: Tensor;
@@ -37,35 +39,54 @@ export interface ScoreError {
   entropySum: Tensor;
 }
 
+/**
+ * A policy's action distribution over its network outputs [B, C], evaluated on the backend (see the module
+ * doc for the equations); {@link makeDistribution} picks the one for an action space.
+ */
 export interface ActionDistribution {
+  /** `categorical` for discrete actions, `tanh-normal` (Brax's NormalTanhDistribution) for continuous. */
   readonly kind: "categorical" | "tanh-normal";
   /** Network outputs per sample (C). */
   readonly outputs: number;
+  /**
+   * One action per row of `out` [N, C], drawn from the counter-based stream (`seed`, `counter`); advance the
+   * counter by `noiseSize(N)` before the next draw from the same seed.
+   */
   sample(out: Tensor, seed: number, counter: number): Sample;
   /** Deterministic action for evaluation (argmax, or tanh(loc)). */
   mode(out: Tensor): Tensor;
+  /** log π(actions) [N] under outputs `out` [N, C], for actions as `sample` stores them. */
   logProb(out: Tensor, actions: Tensor): Tensor;
   /** Random draws per sample needed by `sample` (to advance the counter). */
   noiseSize(rows: number): number;
+  /**
+   * The tanh-normal's entropy-estimate noise ε' ~ N(0, 1) [rows, d] from (`seed`, `counter`); undefined for
+   * the categorical, whose entropy is exact.
+   */
   entropyNoise(rows: number, seed: number, counter: number): Tensor | undefined;
   /**
    * S = g ⊙ ∂log π(a)/∂o + c·∂H/∂o for per-sample weights g [B, 1] and entropy cost c; `noise` is the
    * tanh-normal entropy noise [B, d] (from `entropyNoise`), ignored by the categorical.
    */
   scoreError(out: Tensor, actions: Tensor, g: Tensor, entropyCost: number, noise?: Tensor): ScoreError;
+  /** Releases the distribution's constant tensors. */
   dispose(): void;
 }
 
 const ceil4 = (n: number) => Math.ceil(n / 4) * 4;
 
+/** Softmax over `outputs` logits per row; actions are i32 indices (sampled by the Gumbel-max trick). */
 export class Categorical implements ActionDistribution {
+  /** Always `categorical`. */
   readonly kind = "categorical";
+  /** A categorical over `outputs` actions (the policy's logits) on `backend`. */
   constructor(readonly backend: Backend, readonly outputs: number) {}
 
   noiseSize(rows: number): number {
     return ceil4(rows * this.outputs);
   }
 
+  /** argmax(log p − log(−log u)) with u ~ U(0, 1) per logit: the stored and the sent action are the index. */
   sample(out: Tensor, seed: number, counter: number): Sample {
     using s = new Scope();
     const logp = s.t(ops.logSoftmax(out));
@@ -84,6 +105,7 @@ export class Categorical implements ActionDistribution {
     return ops.argmax(out, 1);
   }
 
+  /** log softmax(out)[a] per row, for i32 indices `actions` [N]. */
   logProb(out: Tensor, actions: Tensor): Tensor {
     using s = new Scope();
     const logp = s.t(ops.logSoftmax(out));
@@ -91,6 +113,7 @@ export class Categorical implements ActionDistribution {
     return ops.sum(s.t(ops.mul(picked, logp)), 1);
   }
 
+  /** None: the categorical's entropy is exact. */
   entropyNoise(): undefined {
     return undefined;
   }
@@ -112,10 +135,16 @@ export class Categorical implements ActionDistribution {
     };
   }
 
+  /** Nothing to release. */
   dispose(): void {}
 }
 
+/**
+ * Brax's NormalTanhDistribution over `size` continuous actions: outputs (loc, raw) [B, 2·size], scale =
+ * softplus(raw) + `minScale`, u ~ N(loc, scale) stored, tanh(u) sent to the environment.
+ */
 export class TanhNormal implements ActionDistribution {
+  /** Always `tanh-normal`. */
   readonly kind = "tanh-normal";
   readonly outputs: number;
   readonly #locIndex: Tensor;
@@ -124,6 +153,7 @@ export class TanhNormal implements ActionDistribution {
   readonly #placeLoc: Tensor;
   readonly #placeRaw: Tensor;
 
+  /** A tanh-normal over `size` action dimensions; `minScale` (Brax: 0.001) keeps every scale positive. */
   constructor(readonly backend: Backend, readonly size: number, readonly minScale = 0.001) {
     const d = size;
     this.outputs = 2 * d;
@@ -165,6 +195,7 @@ export class TanhNormal implements ActionDistribution {
     return s.t(ops.affine(s.t(ops.sum(perDim, 1)), 1, -this.size * LOG_SQRT_2PI));
   }
 
+  /** u = loc + scale·ε with ε ~ N(0, 1): stores u [N, d], sends tanh(u) ∈ (−1, 1). */
   sample(out: Tensor, seed: number, counter: number): Sample {
     using s = new Scope();
     const { loc, scale } = this.params(out, s);
@@ -179,12 +210,14 @@ export class TanhNormal implements ActionDistribution {
     return ops.activation({ kind: "tanh" }, loc);
   }
 
+  /** log π(u) [N] = Σ_j [log N(u_j; loc_j, scale_j) − log(1 − tanh² u_j)] for pre-tanh `actions` u [N, d]. */
   logProb(out: Tensor, actions: Tensor): Tensor {
     using s = new Scope();
     const { loc, scale } = this.params(out, s);
     return ops.clone(this.#logProb(loc, scale, actions, s));
   }
 
+  /** ε' ~ N(0, 1) [rows, size] for the entropy's log-det-Jacobian estimate at u' = loc + scale·ε'. */
   entropyNoise(rows: number, seed: number, counter: number): Tensor {
     return ops.random(this.backend, [rows, this.size], "normal", seed, counter);
   }
@@ -221,11 +254,34 @@ export class TanhNormal implements ActionDistribution {
     return { signal, entropySum: ops.affine(entropySum, 1, rows * this.size * (0.5 + LOG_SQRT_2PI)) };
   }
 
+  /** Releases the index and placement tensors. */
   dispose(): void {
     [this.#locIndex, this.#rawIndex, this.#placeLoc, this.#placeRaw].forEach((t) => t.dispose());
   }
 }
 
+/**
+ * The action distribution of an action space: {@link Categorical} over `n` logits for a discrete space,
+ * {@link TanhNormal} over (loc, raw scale) for a continuous one (2·size outputs, as Brax's PPO networks).
+ *
+ * @example Sampling and scoring a few actions
+ * ```ts
+ * import { createBackend, makeDistribution, ops } from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * const dist = makeDistribution(backend, { kind: "continuous", size: 2 }); // dist.outputs = 4
+ * using out = ops.zeros(backend, [3, dist.outputs]); // loc 0, scale softplus(0) + 0.001 ≈ 0.694
+ * const { stored, env, logp } = dist.sample(out, 42, 0); // next draw from seed 42: counter dist.noiseSize(3)
+ * using again = dist.logProb(out, stored); // equals logp: the ratio of PPO is computed on the stored u
+ * console.log(await env.read(), await logp.read(), await again.read()); // 3 × 2 actions in (−1, 1)
+ * [stored, env, logp].forEach((t) => t.dispose());
+ * dist.dispose();
+ *
+ * const cat = makeDistribution(backend, { kind: "discrete", n: 3 });
+ * using logits = ops.tensor(backend, [0, 0, Math.log(2)], [1, 3]); // p = (¼, ¼, ½)
+ * using mode = cat.mode(logits);
+ * console.log(await mode.read()); // Int32Array(1) [2]
+ * ```
+ */
 export function makeDistribution(
   backend: Backend,
   space: { kind: "discrete"; n: number } | { kind: "continuous"; size: number },
@@ -244,6 +300,7 @@ export function tanhNormalLogProb(loc: number[], raw: number[], u: number[], min
   return total;
 }
 
+/** softplus(x) = log(1 + eˣ) in f64, without overflow for large |x|: the tanh-normal's raw → scale map. */
 export function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }

@@ -26,27 +26,38 @@ import { type NetOptions, RlNet, strategyFor } from "./nets.ts";
 import { softplus } from "./distributions.ts";
 import { RMS_NORM_EPS } from "../nn/rms_norm.ts";
 
+/** OpenAI-ES settings (Brax's `es.train` names in parentheses); per-env defaults: {@link esDefaults}. */
 export interface EsOptions {
   /** Number of antithetic pairs P (2P episodes per iteration). */
   populationSize: number;
+  /** Perturbation std σ of θ ± σε (Brax's `perturbation_std`, default 0.1). */
   sigma: number;
+  /** Adam learning rate of the ascent on the ES gradient estimate. */
   learningRate: number;
   /** l2 coefficient subtracted from the ES gradient (Salimans et al.'s weight decay). */
   weightDecay: number;
+  /** Weights of the 2P returns: centered ranks in [−0.5, 0.5] ({@link centeredRanks}) or the raw returns. */
   fitnessShaping: "centered-rank" | "raw";
+  /** Running observation statistics, updated with every observation of the fitness episodes. */
   normalizeObservations: boolean;
   /** Sample actions from the policy (Brax ES) instead of taking the mode. */
   stochasticActions: boolean;
   /** Dual-stream Dalean policy (clamped at 0) instead of a single-stream MLP. */
   dualStream: boolean;
+  /** The policy net (outputs: distribution parameters, as PPO's policy). */
   policy: NetOptions;
 }
 
 /** `episodeReturn` is the mean return over the 2P perturbed policies of the iteration. */
 export interface EsIterationMetrics extends IterationMetrics {
+  /** Best return among the 2P perturbed policies of the iteration. */
   maxReturn: number;
   /** Norm of the ES gradient estimate. */
   gradNorm: number;
+  /**
+   * Fraction of the policy's weight-matrix entries exactly 0 after the update (held there by the Dale clamp
+   * when `dualStream`).
+   */
   zeroFraction: number;
 }
 
@@ -81,9 +92,31 @@ export function centeredRanks(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/**
+ * OpenAI-ES over a policy net (module doc: antithetic pairs, fitness shaping, Adam). Each iteration runs
+ * 2·populationSize episodes of `env`, one per perturbed policy, reset with a seed from the learner's RNG.
+ *
+ * @example Three ES iterations on CartPole with 4 antithetic pairs
+ * ```ts
+ * import { createBackend, EsLearner, esDefaults, makeVecEnv } from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * const defaults = esDefaults("cartpole");
+ * const options = { ...defaults, populationSize: 4, policy: { ...defaults.policy, hidden: [8] } };
+ * const es = new EsLearner(backend, makeVecEnv("cartpole"), options, 0);
+ * for (let i = 0; i < 3; i++) {
+ *   const m = await es.iteration(); // 8 episodes
+ *   console.log(m.episodeReturn, m.maxReturn, m.gradNorm); // mean and best of the 8, ‖g‖
+ * }
+ * console.log(await es.evaluate(makeVecEnv("cartpole"), 4, 1, true)); // the unperturbed policy's mode
+ * es.dispose();
+ * ```
+ */
 export class EsLearner implements Learner<EsIterationMetrics> {
+  /** The policy net whose parameters θ are perturbed; Adam updates it once per iteration. */
   readonly net: RlNet;
+  /** Running observation statistics (the identity when `normalizeObservations` is off). */
   readonly normalizer: RunningNormalizer;
+  /** Length K of the flat parameter vector θ (every weight and bias of the net). */
   readonly numParams: number;
   readonly #layers: HostLayer[];
   readonly #rng: Rng;
@@ -93,6 +126,10 @@ export class EsLearner implements Learner<EsIterationMetrics> {
   #counter = 0;
   readonly #flags: EpisodeFlagCounter;
 
+  /**
+   * Builds the policy on `backend` (dual-stream with the Dale clamp when `options.dualStream`, else a
+   * single-stream MLP) seeded by `seed`, which also seeds the perturbations and the episodes' resets.
+   */
   constructor(
     readonly backend: Backend,
     readonly env: VecEnv,
@@ -377,6 +414,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
     return this.env.obsSize;
   }
 
+  /** The training environment's action space. */
   get actionSpace(): ActionSpace {
     return this.env.actionSpace;
   }
@@ -413,6 +451,7 @@ export class EsLearner implements Learner<EsIterationMetrics> {
     return this.#iteration;
   }
 
+  /** Releases the policy net and its optimizer state. */
   dispose(): void {
     this.net.dispose();
   }

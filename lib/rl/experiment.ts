@@ -15,6 +15,7 @@ import { resolveRlConfig } from "./config.ts";
 import { RL_ALGOS, type RlAlgo, type RlOptions } from "./options.ts";
 import { type EnvFactory, RESULT_FILE, RESUMABLE_CHANGES, type RlRunResult, runRl } from "./run.ts";
 
+/** The RL experiment's comparison metric: each run's final evaluation return (undiscounted, unscaled). */
 export const EVAL_RETURN: Metric = {
   key: "eval_return",
   label: "final eval return",

@@ -13,12 +13,18 @@
  * @module
  */
 
+/** Which advantage {@link gae} returns: Schulman's GAE (`gae`) or Brax's V-trace-style one (`brax`). */
 export type AdvantageKind = "gae" | "brax";
 
+/** A time-major rollout [T, N] (step t of env i at t·N + i) and the discounting for {@link gae}. */
 export interface GaeInput {
+  /** Steps per environment, T. */
   steps: number;
+  /** Environments (or trajectories), N. */
   envs: number;
+  /** r_t [T·N], as the learner scales them. */
   rewards: Float32Array;
+  /** V(s_t) [T·N]: the value net's estimate before each step. */
   values: Float32Array;
   /** V(s_T) for every env: the value of the observation after the last step. */
   bootstrap: Float32Array;
@@ -26,12 +32,17 @@ export interface GaeInput {
   dones: Uint8Array;
   /** Episode ended by the time limit (subset of dones). */
   truncations: Uint8Array;
+  /** Discount γ in [0, 1]. */
   gamma: number;
+  /** GAE λ in [0, 1] (0: one-step TD error, 1: Monte Carlo return minus V). */
   lambda: number;
+  /** Advantage estimator; default `gae`. */
   kind?: AdvantageKind;
 }
 
+/** Advantages, value targets and the truncation mask, each [T·N] in the input's time-major layout. */
 export interface GaeOutput {
+  /** A_t, per `kind` (0 on truncated steps; not normalised). */
   advantages: Float32Array;
   /** Value targets vs_t. */
   targets: Float32Array;
@@ -39,6 +50,26 @@ export interface GaeOutput {
   mask: Float32Array;
 }
 
+/**
+ * Advantages and λ-return value targets of a rollout by the recursion in the module doc, running backwards
+ * from the bootstrap value V(s_T) of each environment. Throws when an array's length is not T·N (N for
+ * `bootstrap`).
+ *
+ * @example One environment, three steps; the episode terminates on the last one
+ * ```ts
+ * import { gae } from "@diffusing-blame/ed";
+ * const { advantages, targets, mask } = gae({
+ *   steps: 3, envs: 1, gamma: 0.9, lambda: 1,
+ *   rewards: new Float32Array([1, 1, 1]),
+ *   values: new Float32Array([0, 0, 0]),
+ *   bootstrap: new Float32Array([5]), // ignored: the last step terminated
+ *   dones: new Uint8Array([0, 0, 1]),
+ *   truncations: new Uint8Array([0, 0, 0]),
+ * });
+ * console.log(advantages); // [2.71, 1.9, 1]: with V = 0 and λ = 1, the discounted returns
+ * console.log(targets, mask); // the same (vs = A + V), and [1, 1, 1]
+ * ```
+ */
 export function gae(input: GaeInput): GaeOutput {
   const { steps: T, envs: N, rewards, values, bootstrap, dones, truncations, gamma, lambda } = input;
   const size = T * N;

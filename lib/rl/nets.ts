@@ -19,17 +19,36 @@ import { applyRule, makeRule, type RuleName } from "../rules/step.ts";
 import { Adam } from "../optim/optimizer.ts";
 import { trainingTensors } from "../io/checkpoint.ts";
 
+/**
+ * The paper's four PPO variants: backprop (the baseline), DFA (Nøkland 2016) and ED on single- or
+ * dual-stream nets, ED with and without the Dale clamp (see {@link strategyFor}).
+ */
 export const PPO_ALGOS = ["bp-ppo", "dfa-ppo", "ed-ppo", "ed-ppo-nondale"] as const;
+/** One of {@link PPO_ALGOS}. */
 export type PpoAlgo = typeof PPO_ALGOS[number];
 
+/** How a PPO variant learns: its rule, its kind of network, and whether Dale's principle is enforced. */
 export interface RuleStrategy {
+  /** The variant this strategy implements. */
   readonly algo: PpoAlgo;
+  /** The rule that turns the output error into hidden-layer drives (lib/rules). */
   readonly rule: RuleName;
+  /** Dual-stream E/I layers with output p_L − n_L, or ordinary single-stream layers. */
   readonly dualStream: boolean;
   /** Dale floor after every optimizer step (0), or null for no clamp. */
   readonly floor: number | null;
 }
 
+/**
+ * The strategy of a PPO variant: `bp-ppo` and `dfa-ppo` on single-stream nets; `ed-ppo` on dual-stream nets
+ * with every Dalean weight clamped at 0 after each Adam step; `ed-ppo-nondale` the same without the clamp.
+ *
+ * @example
+ * ```ts
+ * import { strategyFor } from "@diffusing-blame/ed";
+ * console.log(strategyFor("ed-ppo")); // { algo: "ed-ppo", rule: "ed", dualStream: true, floor: 0 }
+ * ```
+ */
 export function strategyFor(algo: PpoAlgo): RuleStrategy {
   switch (algo) {
     case "bp-ppo":
@@ -43,8 +62,11 @@ export function strategyFor(algo: PpoAlgo): RuleStrategy {
   }
 }
 
+/** The shape and initialisation of a policy or value net (per learning rule: {@link netDefaults}). */
 export interface NetOptions {
+  /** Hidden layer widths, e.g. Brax's policy [32, 32, 32, 32]. */
   hidden: number[];
+  /** Activation φ of every hidden layer (the output layer is linear). */
   activation: Activation;
   /** RMS-normalise every hidden layer's pre-activations before φ (lib/nn/rms_norm.ts; never the output). */
   rmsNorm: boolean;
@@ -52,24 +74,37 @@ export interface NetOptions {
   init: DaleanInit;
   /** Dual-stream hidden layers: scales of the excitatory and inhibitory pathways (× init/√fan_in). */
   excitatoryScale: number;
+  /** Scale of the inhibitory (cross-stream) pathways W_np, W_pn; see `excitatoryScale`. */
   inhibitoryScale: number;
   /** Multiplies the output layer's initial weights (small initial policy outputs). */
   outputScale: number;
 }
 
+/** Adam's settings for one net (the Dale floor comes from the {@link RuleStrategy}). */
 export interface NetUpdateOptions {
+  /** Learning rate. */
   lr: number;
+  /** First-moment decay (default 0.9). */
   beta1?: number;
+  /** Second-moment decay (default 0.999). */
   beta2?: number;
+  /** Denominator epsilon (default 1e-8). */
   eps?: number;
 }
 
 /** A network with its rule and optimizer: forward, output error in, one optimizer step out. */
 export class RlNet {
+  /** The layers: single- or dual-stream per the strategy, with a linear output layer. */
   readonly net: Network;
+  /** The strategy's rule, which turns the output error into per-layer drives. */
   readonly rule: LearningRule;
+  /** Adam over every parameter, clamping Dalean weights at the strategy's floor (0 for ED-PPO). */
   readonly optimizer: Adam;
 
+  /**
+   * A net from `inputs` observations to `outputs` values (policy: distribution parameters, value: 1), seeded
+   * by `seed`, with its initial output weights × `options.outputScale`.
+   */
   constructor(
     readonly backend: Backend,
     readonly strategy: RuleStrategy,
@@ -104,6 +139,7 @@ export class RlNet {
     this.optimizer = new Adam({ ...update, floor: strategy.floor });
   }
 
+  /** Every trainable parameter of the net, in layer order (the optimizer's and checkpoints' order). */
   get params(): Param[] {
     return this.net.params;
   }
@@ -122,6 +158,7 @@ export class RlNet {
     return out;
   }
 
+  /** Output [B, C] for observations `x` [B, D], with the caches that {@link learn} needs (and disposes). */
   forward(x: Tensor): { caches: LayerCache[]; out: Tensor } {
     const caches = this.net.forward(x);
     return { caches, out: RlNet.output(caches) };
@@ -159,6 +196,7 @@ export class RlNet {
     return { zero, negative, count };
   }
 
+  /** Releases the net's parameters, the rule's feedback matrices and the optimizer's state. */
   dispose(): void {
     this.net.dispose();
     this.rule.dispose?.();

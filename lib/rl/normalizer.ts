@@ -6,14 +6,30 @@
  * @module
  */
 
+/**
+ * Running per-feature mean and std of every observation seen so far (Brax's running statistics), applied as
+ * (x − mean)/std. A disabled normaliser is the identity and learns nothing.
+ *
+ * @example
+ * ```ts
+ * import { RunningNormalizer } from "@diffusing-blame/ed";
+ * const norm = new RunningNormalizer(2);
+ * norm.update(new Float32Array([1, 10, 3, 30])); // two rows of 2 features
+ * console.log(norm.mean, norm.std); // [2, 20] and [1, 10] (population std)
+ * console.log(norm.apply(new Float32Array([3, 10]))); // [1, −1]
+ * ```
+ */
 export class RunningNormalizer {
+  /** Observation rows absorbed so far. */
   count = 0;
+  /** Per-feature mean [size], in f64. */
   readonly mean: Float64Array;
   /** Sum of squared deviations from the mean. */
   readonly m2: Float64Array;
   readonly #std: Float32Array;
   readonly #meanF32: Float32Array;
 
+  /** Statistics of `size` features, from the identity (mean 0, std 1) on; `enabled: false` never learns. */
   constructor(readonly size: number, readonly enabled = true) {
     this.mean = new Float64Array(size);
     this.m2 = new Float64Array(size);
@@ -70,6 +86,7 @@ export class RunningNormalizer {
     }
   }
 
+  /** Per-feature std [size] that {@link apply} divides by: √(m2/count) in [1e-6, 1e6] (1 before data). */
   get std(): Float32Array {
     return this.#std;
   }

@@ -10,15 +10,30 @@ import type { NetOptions, PpoAlgo } from "./nets.ts";
 import { PPO_ALGOS } from "./nets.ts";
 import type { BackendChoice } from "../backend/mod.ts";
 
+/** Every RL algorithm a run can name: the four PPO variants ({@link PPO_ALGOS}) and OpenAI-ES. */
 export const RL_ALGOS = [...PPO_ALGOS, "es"] as const;
+/** One of {@link RL_ALGOS}. */
 export type RlAlgo = PpoAlgo | "es";
+/**
+ * The environments with RL defaults: classic control (CartPole, Pendulum), the Brax-like locomotion port
+ * (Ant, HalfCheetah, Humanoid) and the symbolic Craftax-Classic port.
+ */
 export const RL_ENVS = ["cartpole", "pendulum", "ant", "halfcheetah", "humanoid", "craftax-classic"] as const;
+/** One of {@link RL_ENVS}. */
 export type RlEnvName = typeof RL_ENVS[number];
 
+/**
+ * Everything one RL run needs (what configs/rl_*.yaml and `deno task rl` set); {@link defaultRlOptions} gives
+ * them all for an env and algorithm, {@link loadRlConfig} merges a config file over those.
+ */
 export interface RlOptions {
+  /** The environment trained on. */
   env: RlEnvName;
+  /** The learner: a PPO variant (options in `ppo`) or ES (options in `es`). */
   algo: RlAlgo;
+  /** Seeds the nets, the action and perturbation noise, the minibatch shuffles and the environments. */
   seed: number;
+  /** Training iterations (an upper bound when `envSteps` is set). */
   iterations: number;
   /**
    * Env-step budget: the run stops after the first iteration that reaches it (0: no budget, `iterations`
@@ -27,10 +42,13 @@ export interface RlOptions {
   envSteps: number;
   /** Evaluate every this many iterations (0: never) on `evalEpisodes` fresh episodes. */
   evalEvery: number;
+  /** Episodes per evaluation, one in each of as many fresh environments. */
   evalEpisodes: number;
+  /** Evaluate the policy's mode (argmax, tanh(loc)) instead of sampling (Brax's `deterministic_eval`). */
   deterministicEval: boolean;
   /** Locomotion only: a time limit shorter than Brax's 1000 steps (unset: 1000). */
   episodeLength?: number;
+  /** Where the nets compute: `cpu`, `webgpu`, or `auto` (WebGPU when a GPU adapter exists). */
   backend: BackendChoice;
   /** Run folder name under `outDir` (config files may leave it out: rl_<env>_<algo>_s<seed>). */
   name: string;
@@ -38,14 +56,18 @@ export interface RlOptions {
   outDir: string;
   /** Iterations between checkpoints (0: only at the end). */
   checkpointEvery: number;
+  /** PPO settings, used when `algo` is a PPO variant (`ppo.algo` always equals such an `algo`). */
   ppo: PpoOptions;
+  /** ES settings, used when `algo` is `es`. */
   es: EsOptions;
 }
 
+/** Whether `x` names an RL algorithm ({@link RL_ALGOS}). */
 export function isRlAlgo(x: string): x is RlAlgo {
   return (RL_ALGOS as readonly string[]).includes(x);
 }
 
+/** Whether `x` names an environment with RL defaults ({@link RL_ENVS}). */
 export function isRlEnv(x: string): x is RlEnvName {
   return (RL_ENVS as readonly string[]).includes(x);
 }
@@ -196,6 +218,7 @@ export const BRAX_PPO = {
 
 /** Brax's network sizes (`make_ppo_networks`): policy 4×32, value 5×256. */
 export const BRAX_POLICY_HIDDEN: readonly number[] = [32, 32, 32, 32];
+/** Brax's value net hidden widths (`make_ppo_networks`): 5×256. */
 export const BRAX_VALUE_HIDDEN: readonly number[] = [256, 256, 256, 256, 256];
 
 /**
@@ -252,7 +275,18 @@ export function esDefaults(env: RlEnvName): EsOptions {
   };
 }
 
-/** Every RL option for `env` and `algo`: what a config file is merged over (lib/rl/config.ts). */
+/**
+ * Every RL option for `env` and `algo`: what a config file is merged over (lib/rl/config.ts). The run is
+ * named rl_<env>_<algo>_s0 under runs/, on the cpu backend, evaluated only at the end.
+ *
+ * @example
+ * ```ts
+ * import { defaultRlOptions } from "@diffusing-blame/ed";
+ * const o = defaultRlOptions("cartpole", "ed-ppo");
+ * console.log(o.iterations, o.ppo.numEnvs, o.ppo.policy.hidden); // 100 8 [64, 64]
+ * console.log(o.ppo.policy.activation, o.ppo.policy.rmsNorm); // { kind: "relu" } true: the paper's RL nets
+ * ```
+ */
 export function defaultRlOptions(env: RlEnvName = "cartpole", algo: RlAlgo = "ed-ppo"): RlOptions {
   const ppoAlgo: PpoAlgo = algo === "es" ? "bp-ppo" : algo;
   return {

@@ -1,12 +1,25 @@
 /**
  * A trained policy from a run folder (<outDir>/<name> of `deno task rl`): config.yaml rebuilds the run's
  * learner and checkpoint.safetensors restores its networks, optimizer state and observation statistics, so
- * viewers and players can act with it:
+ * viewers and players can act with it (`deno task view:locomotion --policy runs/rl_halfcheetah_ed-ppo_s0`):
  *
  * ```ts
- * const { learner } = await loadRunPolicy("runs/rl_halfcheetah_ed-ppo_s0", env, backend, makeRunEnv);
- * const actor = learner.actor(1, true, 0);
- * const actions = await actor.act(obs);
+ * import { createBackend, loadRlConfig, loadRunPolicy, makeRunEnv, makeVecEnv, runRl }
+ *   from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * const outDir = await Deno.makeTempDir();
+ * const options = loadRlConfig(undefined, [ // a one-iteration CartPole run to load from
+ *   `outDir=${outDir}`, "iterations=1", "evalEpisodes=1",
+ *   "ppo.numEnvs=4", "ppo.unrollLength=8", "ppo.batchSize=2", "ppo.numMinibatches=2",
+ * ]);
+ * const { dir } = await runRl(options, { backend, makeEnv: makeRunEnv, log: null }); // …/rl_cartpole_…
+ * const env = makeVecEnv("cartpole");
+ * const { learner } = await loadRunPolicy(dir, env, backend, makeRunEnv);
+ * const actor = learner.actor(1, true, 0); // the policy's mode in one environment
+ * console.log(await actor.act(env.reset(0, 1))); // Int32Array(1) [0] or [1]: push left or right
+ * actor.dispose();
+ * learner.dispose();
+ * await Deno.remove(outDir, { recursive: true });
  * ```
  *
  * A run trained on another environment is refused with one line naming both environments' sizes.

@@ -45,14 +45,22 @@ import type { Actor, IterationMetrics, Learner } from "./learner.ts";
 import { actorNoiseSeed, evaluateActor, resumeSeed } from "./learner.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
 
+/**
+ * Every PPO setting, named after Brax's `ppo.train` arguments where one exists; per-env defaults:
+ * {@link ppoDefaults}. One iteration is batchSize·numMinibatches trajectories of unrollLength steps.
+ */
 export interface PpoOptions {
+  /** Which of the four rules trains both nets (see {@link strategyFor}). */
   algo: PpoAlgo;
+  /** Environments stepped in parallel (Brax's `num_envs`); must divide batchSize·numMinibatches. */
   numEnvs: number;
   /** Steps per trajectory (Brax's `unroll_length`). */
   unrollLength: number;
   /** Trajectories per minibatch (Brax's `batch_size`); batchSize·numMinibatches must be a multiple of numEnvs. */
   batchSize: number;
+  /** Minibatches per epoch (Brax's `num_minibatches`). */
   numMinibatches: number;
+  /** Epochs over each iteration's batch, reshuffled every time (Brax's `num_updates_per_batch`). */
   updateEpochs: number;
   /** Brax: values and GAE per minibatch with the current value net; false: once per iteration. */
   recomputeAdvantages: boolean;
@@ -61,19 +69,31 @@ export interface PpoOptions {
    * iteration (no device read per env step), `device` on the learner's backend; `auto`: host on a GPU.
    */
   actor?: ActorPlacement;
+  /** Adam learning rate of the policy net, and of the value net unless `valueLearningRate` is set. */
   learningRate: number;
   /** Value-net learning rate (defaults to `learningRate`). */
   valueLearningRate?: number;
+  /** Discount γ in [0, 1] (Brax's `discounting`). */
   gamma: number;
+  /** GAE λ in [0, 1] (Brax's `gae_lambda`, 0.95). */
   gaeLambda: number;
+  /** Advantage estimator: `gae` (Schulman et al. 2016, CleanRL) or Brax's `brax` (see {@link gae}). */
   advantage: AdvantageKind;
+  /** Ratio clip ε (Brax's `clipping_epsilon` 0.3, CleanRL's `clip_coef` 0.2). */
   clip: number;
+  /** Entropy bonus coefficient c of the policy loss (Brax's `entropy_cost`). */
   entropyCost: number;
+  /** Value loss ½·vfCoef·(target − V)² per step; Brax's 0.5 makes it 0.25·MSE (`vf_loss_coefficient`). */
   vfCoef: number;
+  /** Normalise advantages to mean 0, std 1 over each minibatch's untruncated steps (Brax: on). */
   normalizeAdvantage: boolean;
+  /** Feed both nets (x − mean)/std with running statistics ({@link RunningNormalizer}). */
   normalizeObservations: boolean;
+  /** Multiplies rewards for learning only; reported returns stay unscaled (Brax's `reward_scaling`). */
   rewardScaling: number;
+  /** The policy net; its outputs parameterise the action distribution ({@link makeDistribution}). */
   policy: NetOptions;
+  /** The value net (one output, V(s)); separate from the policy, with its own Adam. */
   value: NetOptions;
 }
 
@@ -97,18 +117,27 @@ export function ppoShapeProblem(
     `iteration is not a multiple of numEnvs = ${o.numEnvs}`;
 }
 
+/** A PPO iteration's measures: the loss terms are means over every SGD sample of the iteration's update. */
 export interface PpoIterationMetrics extends IterationMetrics {
   /** Episodes completed during this iteration's rollout. */
   episodes: number;
+  /** Clipped surrogate −min(ρA, clip(ρ, 1 − ε, 1 + ε)A), without the entropy bonus. */
   policyLoss: number;
+  /** ½·vfCoef·(target − V)² (truncated steps excluded from the sum). */
   valueLoss: number;
+  /** Policy entropy in nats (a stochastic estimate for the tanh-normal, as in Brax). */
   entropy: number;
+  /** KL(π_old ‖ π) estimated by (ρ − 1) − log ρ (Schulman's k3, as CleanRL's `approx_kl`). */
   approxKl: number;
+  /** Fraction of samples with |ρ − 1| > ε. */
   clipFraction: number;
   /** Fraction of policy / value weight-matrix entries exactly 0, and below 0. */
   policyZeroFraction: number;
+  /** As `policyZeroFraction`, for the value net. */
   valueZeroFraction: number;
+  /** Fraction of policy weight entries below 0 (0 under ED-PPO's Dale clamp). */
   policyNegativeFraction: number;
+  /** As `policyNegativeFraction`, for the value net. */
   valueNegativeFraction: number;
 }
 
@@ -147,12 +176,42 @@ interface UpdateBatch {
   dispose(): void;
 }
 
+/**
+ * PPO whose policy and value nets learn by the rule `options.algo` names (module doc: Brax's loop). It owns
+ * `options.numEnvs` copies of `env`, reset with `seed`, and keeps them running across iterations.
+ *
+ * @example Two iterations of ED-PPO on CartPole at a tiny size
+ * ```ts
+ * import { createBackend, makeVecEnv, PpoLearner, ppoDefaults } from "@diffusing-blame/ed";
+ * const backend = await createBackend("cpu");
+ * const defaults = ppoDefaults("cartpole", "ed-ppo");
+ * const options = {
+ *   ...defaults,
+ *   numEnvs: 4, unrollLength: 16, batchSize: 2, numMinibatches: 2, // 4 trajectories of 16 steps
+ *   policy: { ...defaults.policy, hidden: [16, 16] },
+ *   value: { ...defaults.value, hidden: [16, 16] },
+ * };
+ * const learner = new PpoLearner(backend, makeVecEnv("cartpole"), options, 0);
+ * for (let i = 0; i < 2; i++) {
+ *   const m = await learner.iteration();
+ *   console.log(m.envSteps, m.episodeReturn); // 64 then 128; NaN until an episode has ended
+ *   console.log(m.policyNegativeFraction, learner.describe(m)); // 0: the Dale clamp; losses, KL, zeros
+ * }
+ * learner.dispose();
+ * ```
+ */
 export class PpoLearner implements Learner<PpoIterationMetrics> {
+  /** The policy net: observations in, action-distribution parameters out. */
   readonly policy: RlNet;
+  /** The value net: observations in, V(s) out. */
   readonly value: RlNet;
+  /** The action distribution over the policy's outputs (categorical or tanh-normal, per the action space). */
   readonly dist: ActionDistribution;
+  /** Running observation statistics (identity when `normalizeObservations` is off); saved in checkpoints. */
   readonly normalizer: RunningNormalizer;
+  /** Training episodes' returns and lengths (`episodeReturn` is its mean over the last 20). */
   readonly tracker: EpisodeTracker;
+  /** Success rates of the environment's episode flags (Craftax's achievements), per iteration. */
   readonly flags: EpisodeFlagCounter;
   readonly #rng: Rng;
   readonly #noiseSeed: number;
@@ -163,6 +222,10 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
   #iteration = 0;
   #envSteps = 0;
 
+  /**
+   * Builds both nets on `backend` (policy seeded by `seed`, value by seed + 7919) and resets `numEnvs` copies
+   * of `env` with `seed`. Throws when batchSize·numMinibatches is not a multiple of numEnvs.
+   */
   constructor(
     readonly backend: Backend,
     readonly env: VecEnv,
@@ -535,6 +598,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     return this.env.obsSize;
   }
 
+  /** The training environment's action space. */
   get actionSpace(): ActionSpace {
     return this.env.actionSpace;
   }
@@ -587,6 +651,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     return this.#iteration;
   }
 
+  /** Releases both nets, their optimizer state and the distribution's tensors. */
   dispose(): void {
     this.policy.dispose();
     this.value.dispose();

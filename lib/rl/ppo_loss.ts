@@ -12,6 +12,7 @@ import * as ops from "../ops.ts";
 import { Scope, type Tensor } from "../tensor.ts";
 import type { ActionDistribution } from "./distributions.ts";
 
+/** A minibatch's rollout data for {@link ppoLoss}: what the behaviour policy did and how good it was. */
 export interface PpoBatch {
   /** Stored actions of the minibatch (as in `Sample.stored`). */
   actions: Tensor;
@@ -21,8 +22,11 @@ export interface PpoBatch {
   advantages: Tensor;
 }
 
+/** The loss's coefficients (and the tanh-normal's entropy noise) for {@link ppoLoss}. */
 export interface PpoSettings {
+  /** Ratio clip ε of the surrogate: ρ is clipped to [1 − ε, 1 + ε] (CleanRL 0.2, Brax 0.3). */
   clip: number;
+  /** Entropy bonus coefficient c ≥ 0 (Brax's `entropy_cost`, CleanRL's `ent_coef`). */
   entropyCost: number;
   /** Noise for the tanh-normal entropy estimate [B, d] (from `entropyNoise`); ignored by categorical. */
   noise?: Tensor;

@@ -34,27 +34,38 @@ import { EsLearner } from "./es.ts";
 /** Builds a run's environment from its options (envs/mod.ts provides one: lib/ does not know the envs). */
 export type EnvFactory = (options: RlOptions) => VecEnv;
 
+/** How {@link runRl} runs: where it computes, which environments it builds, what it logs and reuses. */
 export interface RlRunOptions {
+  /** The backend the learner's nets compute on (e.g. `await createBackend(o.backend)`). */
   backend: Backend;
+  /** Builds the training and the evaluation environment from the options: envs/mod.ts's `makeRunEnv`. */
   makeEnv: EnvFactory;
   /** One line per iteration; null for none. */
   log?: ((line: string) => void) | null;
+  /**
+   * Continue the run in <outDir>/<name> from its checkpoint (from scratch when it has none); only the keys in
+   * {@link RESUMABLE_CHANGES} may differ from its config.yaml.
+   */
   resume?: boolean;
+  /** Replace the run files of an existing run of the same name (without it, such a run is refused). */
   overwrite?: boolean;
 }
 
 /** What result.json holds. */
 export interface RlRunResult {
+  /** The run folder, <outDir>/<name>. */
   dir: string;
   /** Mean training return over the last 10% of iterations (at least one). */
   finalTrainReturn: number;
   /** The evaluation return after the last iteration. */
   finalEvalReturn: number;
+  /** Training env steps of the whole run (resumed runs included), evaluation episodes not counted. */
   envSteps: number;
   /** Iterations run. */
   iterations: number;
   /** The limits the run ran under: `iterations` and `envSteps` of its options (0: no budget). */
   iterationLimit: number;
+  /** The options' `envSteps` budget (0: none). */
   envStepBudget: number;
   /** Wall time of the whole run (this call), evaluations included. */
   seconds: number;
@@ -62,6 +73,7 @@ export interface RlRunResult {
   iterationSeconds: number;
 }
 
+/** The file of a run folder holding its {@link RlRunResult}, written once the run has finished. */
 export const RESULT_FILE = "result.json";
 /** What a resumed run may change: its length, evaluation cadence, where it computes, how often it saves. */
 export const RESUMABLE_CHANGES = [
@@ -108,7 +120,27 @@ function csvRow(m: IterationMetrics, evalReturn: number): CsvRow {
   return row;
 }
 
-/** Trains one run (or continues it with `resume`); see the module doc for what it writes. */
+/**
+ * Trains one run (or continues it with `resume`) into <outDir>/<name>; see the module doc for what it
+ * writes. Throws before training when the folder holds another run or something the project did not make.
+ *
+ * @example A tiny ED-PPO run on CartPole into a temporary folder
+ * ```ts
+ * import { createBackend, loadRlConfig, makeRunEnv, runRl } from "@diffusing-blame/ed";
+ * const outDir = await Deno.makeTempDir();
+ * const options = loadRlConfig(undefined, [ // cartpole and ed-ppo by default, then `--set` overrides
+ *   "iterations=3", `outDir=${outDir}`, "name=tiny", "evalEpisodes=4",
+ *   "ppo.numEnvs=4", "ppo.unrollLength=16", "ppo.batchSize=2", "ppo.numMinibatches=2",
+ *   "ppo.policy.hidden=[16]", "ppo.value.hidden=[16]",
+ * ]);
+ * const backend = await createBackend("cpu");
+ * const result = await runRl(options, { backend, makeEnv: makeRunEnv, log: null });
+ * console.log(result.envSteps); // 192: 3 iterations × 64 steps
+ * console.log(result.finalEvalReturn); // the mean return of 4 evaluation episodes after the last iteration
+ * console.log([...Deno.readDirSync(result.dir)].map((e) => e.name).sort()); // checkpoint.safetensors, ...
+ * await Deno.remove(outDir, { recursive: true });
+ * ```
+ */
 export async function runRl(o: RlOptions, options: RlRunOptions): Promise<RlRunResult> {
   const log = options.log === undefined ? console.log : options.log;
   const { dir, resumed } = await openRunFolder(o.outDir, o.name, o, {

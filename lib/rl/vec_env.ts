@@ -20,13 +20,19 @@
  * @module
  */
 
+/**
+ * An environment's action space: `n` discrete actions (indices in [0, n)), or a vector of `size` continuous
+ * actions in [−1, 1] (the policy's tanh-squashed output; the environment maps it to its own range).
+ */
 export type ActionSpace =
   | { kind: "discrete"; n: number }
   | { kind: "continuous"; size: number };
 
+/** What {@link VecEnv.step} returns, one row per environment (the arrays may be reused by the next call). */
 export interface VecEnvStep {
   /** Next observations [numEnvs · obsSize] (first observation of a new episode where `dones[i]`). */
   obs: Float32Array;
+  /** Reward of this step [numEnvs], as the environment defines it (learners scale their own copy). */
   rewards: Float32Array;
   /** 1 where the episode ended on this step (termination or time limit). */
   dones: Uint8Array;
@@ -34,16 +40,40 @@ export interface VecEnvStep {
   truncations?: Uint8Array;
 }
 
+/**
+ * `numEnvs` environments of one kind stepped together, each resetting itself when its episode ends (Brax's
+ * `AutoResetWrapper`; the module doc has the whole contract). {@link makeVecEnv} builds any of them by name.
+ *
+ * @example
+ * ```ts
+ * import { makeVecEnv } from "@diffusing-blame/ed";
+ * const env = makeVecEnv("cartpole"); // 4 observations, 2 discrete actions, 500-step time limit
+ * const first = env.reset(0, 3); // 3 environments seeded from 0: [3 · 4] observations
+ * const { obs, rewards, dones } = env.step(new Int32Array([0, 1, 1])); // push left, right, right
+ * console.log(first.length, obs.length); // 12 12
+ * console.log(rewards, dones); // Float32Array(3) [1, 1, 1] Uint8Array(3) [0, 0, 0]
+ * ```
+ */
 export interface VecEnv {
   /** Environment name, e.g. "cartpole". */
   readonly name: string;
+  /** Observation features per environment (the row width of every `obs`). */
   readonly obsSize: number;
+  /** Discrete action indices or continuous vectors in [−1, 1] (see {@link ActionSpace}). */
   readonly actionSpace: ActionSpace;
   /** Time limit in steps (episodes end with truncation there). */
   readonly maxEpisodeSteps: number;
   /** Number of environments since the last `reset` (0 before). */
   readonly numEnvs: number;
+  /**
+   * (Re)creates `numEnvs` environments, each seeded from `seed` (a u32) and its index, and returns their
+   * first observations [numEnvs · obsSize].
+   */
   reset(seed: number, numEnvs: number): Float32Array;
+  /**
+   * Advances every environment by one step: Int32Array [numEnvs] action indices, or Float32Array
+   * [numEnvs · size] in [−1, 1]. Environments whose episode ended are reset inside the call.
+   */
   step(actions: Int32Array | Float32Array): VecEnvStep;
   /** Optional per-episode outcome flags, e.g. Craftax's achievements (learners log their success rates). */
   readonly episodeFlagNames?: readonly string[];
@@ -59,10 +89,12 @@ export interface VecEnv {
  * since the last `take()`; a no-op for environments without flags.
  */
 export class EpisodeFlagCounter {
+  /** The environment's flag names (`VecEnv.episodeFlagNames`); empty when it has none. */
   readonly names: readonly string[];
   readonly #counts: Float64Array;
   #episodes = 0;
 
+  /** Counts the flags of `env`'s episodes from the next step on. */
   constructor(readonly env: VecEnv) {
     this.names = env.episodeFlagNames ?? [];
     this.#counts = new Float64Array(this.names.length);
@@ -157,11 +189,13 @@ export class EpisodeTracker {
   /** The last `window` completed returns (a moving window, as gym's RecordEpisodeStatistics). */
   readonly recent: number[] = [];
 
+  /** Tracks `numEnvs` environments; {@link recentMean} averages the last `window` completed returns. */
   constructor(readonly numEnvs: number, readonly window = 20) {
     this.#returns = new Float64Array(numEnvs);
     this.#lengths = new Int32Array(numEnvs);
   }
 
+  /** Adds one step's rewards [numEnvs] and closes the episodes where `dones[i]` is 1. */
   record(rewards: Float32Array, dones: Uint8Array): void {
     for (let i = 0; i < this.numEnvs; i++) {
       this.#returns[i] += rewards[i];
