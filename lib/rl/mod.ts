@@ -13,6 +13,7 @@ export * from "./normalizer.ts";
 export * from "./nets.ts";
 export * from "./learner.ts";
 export * from "./ppo.ts";
+export { ACTOR_PLACEMENTS, type ActorPlacement } from "./host_policy.ts";
 export * from "./es.ts";
 export * from "./options.ts";
 export * from "./config.ts";

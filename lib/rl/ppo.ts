@@ -223,8 +223,9 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
   #envSteps = 0;
 
   /**
-   * Builds both nets on `backend` (policy seeded by `seed`, value by seed + 7919) and resets `numEnvs` copies
-   * of `env` with `seed`. Throws when batchSize·numMinibatches is not a multiple of numEnvs.
+   * Builds both nets on `backend` (policy seeded by `seed`, value by seed + 7919), the policy's cpu copy when
+   * the rollout acts on the host (`options.actor`), and resets `numEnvs` copies of `env` with `seed`. Throws
+   * when batchSize·numMinibatches is not a multiple of numEnvs.
    */
   constructor(
     readonly backend: Backend,
@@ -651,7 +652,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     return this.#iteration;
   }
 
-  /** Releases both nets, their optimizer state and the distribution's tensors. */
+  /** Releases both nets, their optimizer state, the distribution's tensors and the host copy. */
   dispose(): void {
     this.policy.dispose();
     this.value.dispose();
