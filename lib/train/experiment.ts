@@ -12,7 +12,7 @@ import { readCsv } from "../io/csv.ts";
 import type { ExperimentTask, RunSlot, TaskContext } from "../experiment/task.ts";
 import { runName } from "../experiment/task.ts";
 import { type RunRecord, TEST_ACCURACY } from "../experiment/summary.ts";
-import { type ClassificationConfig, classificationSchema } from "./config.ts";
+import { type ClassificationConfig, classificationSchema, standardizes } from "./config.ts";
 import { type EpochRecord, POSTHOC_JSON, RESUMABLE_CHANGES, runClassification } from "./run.ts";
 import {
   type LayerMeasures,
@@ -144,11 +144,18 @@ export function classificationTask(): ExperimentTask<ClassificationConfig> {
       const conv = (c.model.conv ?? []).map((l) => `conv${l.kernel} ${l.channels}`).join("-");
       const d = c.dataset;
       const images = d.trainSubset
-        ? `${d.trainSubset} ${d.name} train images`
-        : `${d.name} (full training set)`;
+        ? `the first ${d.trainSubset} ${d.name} train images`
+        : `the ${d.name} training set`;
+      const input = [
+        d.validation ? `the last ${d.validation} held out for validation` : "",
+        standardizes(d) ? "per-channel standardised" : "",
+        d.augment?.crop ? `shifts ≤ ${d.augment.crop} px` : "",
+        d.augment?.flip ? "horizontal flips" : "",
+      ].filter(Boolean);
       const o = c.optimizer;
-      return `${[conv, c.model.hidden.join("-")].filter(Boolean).join(" / ")} hidden, ${images}, ` +
-        `${c.epochs} epochs of batch ${c.batchSize}, ${o.kind} lr ${o.lr} (${o.schedule.kind})`;
+      return `${[conv, c.model.hidden.join("-")].filter(Boolean).join(" / ")} hidden, ${images}` +
+        `${input.length ? ` (${input.join(", ")})` : ""}, ${c.epochs} epochs of batch ${c.batchSize}, ` +
+        `${o.kind} lr ${o.lr} (${o.schedule.kind})`;
     },
     backendOf: (config) => config.backend,
     resumableKeys: RESUMABLE_CHANGES,
