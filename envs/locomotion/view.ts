@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../../lib/config/command_line.ts";
 import { LOCOMOTION_ENVS, type LocomotionEnvName, LocomotionVecEnv } from "./vec_env.ts";
 import { type LocomotionPolicy, recordTrajectory, type Trajectory } from "./trajectory.ts";
 import { readThreeSources, viewer3dHtml } from "./viewer3d.ts";
@@ -101,20 +101,25 @@ draw(0);
 `;
 }
 
+const VIEW_USAGE =
+  `Usage: deno task view:locomotion [--env ant|halfcheetah|humanoid] [--policy RUN_DIR] [--sample]
+         [--steps N] [--seed N] [--out FILE.html] [--3d]
+Writes a self-contained page that plays a rollout (2D SVG, or the three.js viewer with --3d), acted by a
+trained policy (a deno task rl run folder) or by random actions.`;
+
 /** The command: records a trajectory and writes the page. */
 export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      env: { type: "string" },
-      policy: { type: "string" },
-      sample: { type: "boolean", default: false },
-      steps: { type: "string", default: "300" },
-      seed: { type: "string", default: "0" },
-      out: { type: "string" },
-      "3d": { type: "boolean", default: false },
-    },
-  });
+  const parsed = parseFlags(args, {
+    env: { type: "string" },
+    policy: { type: "string" },
+    sample: { type: "boolean", default: false },
+    steps: { type: "string", default: "300" },
+    seed: { type: "string", default: "0" },
+    out: { type: "string" },
+    "3d": { type: "boolean", default: false },
+  }, VIEW_USAGE);
+  if (!parsed) return;
+  const { values } = parsed;
   const steps = Number(values.steps), seed = Number(values.seed);
   if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer`);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer`);

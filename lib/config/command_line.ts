@@ -72,3 +72,38 @@ export const SHARED_FLAGS_USAGE =
   `  -c, --config FILE      YAML config; keys it does not set take their defaults
       --set KEY=VALUE    override any key of the file, e.g. --set optimizer.lr=0.5 (repeatable)
   -h, --help             this text`;
+
+/** Flags of a command without a config file (play, view, fetch): name → string or boolean. */
+export type FlagSpec = Record<string, { type: "string" | "boolean"; default?: string | boolean }>;
+
+/**
+ * Parses `args` for a command without a config file, with `-h`/`--help`; unknown flags are a UsageError
+ * that carries the usage text. Returns null when help was asked for (after printing the usage).
+ */
+export function parseFlags<F extends FlagSpec>(
+  args: readonly string[],
+  flags: F,
+  usage: string,
+  options: { positionals?: boolean } = {},
+): {
+  values: { [K in keyof F]: F[K]["type"] extends "boolean" ? boolean : string | undefined };
+  positionals: string[];
+} | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: { ...flags, help: { type: "boolean", short: "h" } },
+      allowPositionals: options.positionals ?? false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(usage);
+    return null;
+  }
+  // deno-lint-ignore no-explicit-any
+  return { values: parsed.values as any, positionals: parsed.positionals };
+}
