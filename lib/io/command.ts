@@ -21,7 +21,12 @@ export async function runCommand(
     await main(args.filter((a) => a !== "--debug"));
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    console.error(`error: ${err.message}`);
+    // Deno's own message says which flag is missing; the tasks' narrow permissions need a word on widening.
+    const hint = err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied
+      ? " (the deno.json tasks may only read the working folder and write runs/ and data/: choose a folder " +
+        "there, or run `deno run` with wider flags; README, section Safety)"
+      : "";
+    console.error(`error: ${err.message}${hint}`);
     if (debug) console.error(err.stack);
     Deno.exit(isUsageError(err) ? 2 : 1);
   }
@@ -29,5 +34,5 @@ export async function runCommand(
 
 /** True for errors about the user's input rather than a failure while running. */
 export function isUsageError(e: Error): boolean {
-  return e instanceof ConfigError || e instanceof UsageError;
+  return e instanceof ConfigError || e instanceof UsageError || e instanceof Deno.errors.NotCapable;
 }
