@@ -4,7 +4,8 @@
 import assert from "assert";
 import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 import { CartPole } from "../envs/classic/cartpole.ts";
-import { normalizeMasked, PpoLearner, ppoStepsPerIteration } from "../lib/rl/ppo.ts";
+import { PpoLearner, ppoStepsPerIteration } from "../lib/rl/ppo.ts";
+import { normalizeMasked } from "../lib/rl/gae.ts";
 import { ppoDefaults } from "../lib/rl/options.ts";
 
 const cpu = new CpuBackend();

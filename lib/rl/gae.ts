@@ -105,3 +105,20 @@ export function gae(input: GaeInput): GaeOutput {
   }
   return { advantages, targets, mask };
 }
+
+/**
+ * Advantages normalised over the rows that count: (A − mean)/(std + 1e-8) with mean and (population) std
+ * over the rows where `mask` is 1; masked rows are 0.
+ */
+export function normalizeMasked(advantages: Float32Array, mask: Float32Array): Float32Array {
+  let n = 0, sum = 0;
+  for (let k = 0; k < advantages.length; k++) if (mask[k]) n++, sum += advantages[k];
+  const out = new Float32Array(advantages.length);
+  if (n === 0) return out;
+  const mean = sum / n;
+  let ss = 0;
+  for (let k = 0; k < advantages.length; k++) if (mask[k]) ss += (advantages[k] - mean) ** 2;
+  const std = Math.sqrt(ss / n) + 1e-8;
+  for (let k = 0; k < advantages.length; k++) out[k] = mask[k] ? (advantages[k] - mean) / std : 0;
+  return out;
+}
