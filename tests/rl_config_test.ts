@@ -277,7 +277,7 @@ Deno.test("rl/experiment: runs algos × seeds end to end, resumes nothing twice,
   const md = await Deno.readTextFile(join(dir, "out", "summary.md"));
   assert.match(
     md,
-    /Runs: cartpole, 2 iterations × 4 envs × 16 steps = 128 env steps, policy 64-64, value 64-64\./,
+    /Runs: cartpole, PPO 2 iterations × 64 = 128 env steps, policy 64-64, value 64-64\./,
   );
   for (const r of first.records) {
     assert.ok(Number.isFinite(r.final) && r.extras!.envSteps === 128 && r.extras!.stepsPerSecond > 0);

@@ -130,7 +130,9 @@ export async function runExperiment<C>(
     }
   }
   const baseline = experiment.baseline ?? task.defaultBaseline;
-  const set = loaded.overrides.length ? ` with \`--set ${loaded.overrides.join(" ")}\`` : "";
+  const set = loaded.overrides.length
+    ? ` with \`${loaded.overrides.map((o) => `--set ${o}`).join(" ")}\``
+    : "";
   const missingNote = missing.length === 0 ? [] : [
     `Missing (not finished, left out of the table): ${
       missing.map((r) => `\`${r.variant}_s${r.seed}\``).join(", ")

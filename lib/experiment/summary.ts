@@ -263,7 +263,8 @@ export function plotPerEpoch(
 function describe(o: TableOptions): string {
   const m = o.metric, b = o.baseline;
   const unit = m.percent ? " in percentage points" : "";
-  return `Final ${m.label} over seeds (mean ± sample std). Δ: difference of means against \`${b}\`${unit}. ` +
+  const what = /^final /i.test(m.label) ? m.label.replace(/^f/, "F") : `Final ${m.label}`;
+  return `${what} over seeds (mean ± sample std). Δ: difference of means against \`${b}\`${unit}. ` +
     `p: two-sided Welch's t-test against \`${b}\`.`;
 }
 

@@ -12,6 +12,7 @@ import { runName } from "../experiment/task.ts";
 import type { Metric, RunRecord } from "../experiment/summary.ts";
 import { readCsv } from "../io/csv.ts";
 import { resolveRlConfig } from "./config.ts";
+import { ppoStepsPerIteration } from "./ppo_options.ts";
 import { RL_ALGOS, type RlAlgo, type RlOptions } from "./options.ts";
 import { type EnvFactory, RESULT_FILE, RESUMABLE_CHANGES, type RlRunResult, runRl } from "./run.ts";
 
@@ -117,13 +118,19 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
       return o;
     },
     describe(o: RlOptions): string {
+      const budget = o.envSteps > 0 ? `until ${o.envSteps} env steps` : "";
       if (o.algo === "es") {
-        return `${o.env}, ${o.iterations} ES iterations of ${2 * o.es.populationSize} episodes, policy ` +
+        const length = budget || `${o.iterations} iterations`;
+        return `${o.env}, ES ${length} (${2 * o.es.populationSize} episodes per iteration), policy ` +
           `${o.es.policy.hidden.join("-")}`;
       }
-      const p = o.ppo, steps = o.iterations * p.numEnvs * p.unrollLength;
-      return `${o.env}, ${o.iterations} iterations × ${p.numEnvs} envs × ${p.unrollLength} steps = ${steps} ` +
-        `env steps, policy ${p.policy.hidden.join("-")}, value ${p.value.hidden.join("-")}`;
+      const p = o.ppo, perIteration = ppoStepsPerIteration(p);
+      const length = budget
+        ? `${budget} (${perIteration} per iteration)`
+        : `${o.iterations} iterations × ${perIteration} = ${o.iterations * perIteration} env steps`;
+      return `${o.env}, PPO ${length}, policy ${p.policy.hidden.join("-")}, value ${
+        p.value.hidden.join("-")
+      }`;
     },
     backendOf: (o) => o.backend,
     resumableKeys: RESUMABLE_CHANGES,

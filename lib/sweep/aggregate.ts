@@ -42,7 +42,9 @@ export async function aggregateSweep(
     `# ${config.name}`,
     "",
     `Sweep \`${file}\`${
-      plan.sweep.overrides.length ? ` with \`--set ${plan.sweep.overrides.join(" ")}\`` : ""
+      plan.sweep.overrides.length
+        ? ` with \`${plan.sweep.overrides.map((o) => `--set ${o}`).join(" ")}\``
+        : ""
     }: ` +
     `${status.runs.length} runs, ${countStates(status)}. Each experiment's folder holds its own summary ` +
     "(plots, per-run figures); the tables below leave out the runs that have not finished.",
