@@ -56,8 +56,8 @@ test("host actor: a WebGPU iteration reads back a few times, not once per env st
   reads = 0;
   const m = await ppo.iteration();
   ppo.dispose();
-  // Parameters once, per-minibatch values for GAE (updateEpochs × numMinibatches), the metrics once.
-  assert.ok(reads <= 2 + o.updateEpochs * o.numMinibatches, `${reads} reads for ${o.unrollLength} env steps`);
+  // The parameters once, the metrics once (GAE runs on the device: tests/webgpu_gae_test.ts).
+  assert.ok(reads <= 2, `${reads} reads for ${o.unrollLength} env steps`);
   assert.ok(Number.isFinite(m.policyLoss) && Number.isFinite(m.valueLoss));
 });
 

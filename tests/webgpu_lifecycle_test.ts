@@ -39,6 +39,19 @@ test("memory: pooled buffers come back zeroed, copy/write/read batching, empty t
   assert.equal(b.stats().liveBuffers, before, "every buffer went back to the pool");
 });
 
+test("buffers released past the free list's room while commands are pending survive until the submit", async (b) => {
+  // 100 temporaries of one bucket, each used by a recorded (unsubmitted) kernel and released at once: the
+  // pool keeps 32 and must not destroy the rest before the pending commands that bind them are submitted.
+  const x = ops.tensor(b, rand(40), [40]);
+  const held = Array.from({ length: 100 }, () => ops.affine(x, 2, 1));
+  const sums = held.map((t) => ops.sum(t, null));
+  held.forEach((t) => t.dispose());
+  const got = await readAll(sums);
+  const want = (await x.readF32()).reduce((acc, v) => acc + Math.fround(2 * v + 1), 0);
+  got.forEach((v, i) => close(v, [want], 1e-4, 1e-5, `sum ${i}`));
+  [x, ...sums].forEach((t) => t.dispose());
+});
+
 test("grids beyond 65535 workgroups are split in 2-D", async (b) => {
   const n = 65536 * 256 + 7; // one more workgroup than fits in x
   const X = ops.random(b, [n], "uniform", 9);

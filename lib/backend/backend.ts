@@ -39,6 +39,29 @@ export type BinaryOp = "add" | "sub" | "mul" | "div" | "max" | "min" | "gt" | "g
 /** Reductions along one axis of a 2-D view; `argmax` gives i32 indices. */
 export type ReduceOp = "sum" | "mean" | "max" | "min" | "sumsq" | "argmax";
 
+/** Which advantage GAE gives: Schulman's (`gae`) or Brax's V-trace-style one (`brax`); see lib/rl/gae.ts. */
+export type AdvantageKind = "gae" | "brax";
+
+/** Discounting of {@link Backend.gae}. */
+export interface GaeSettings {
+  /** Discount γ in [0, 1]. */
+  gamma: number;
+  /** GAE λ in [0, 1]. */
+  lambda: number;
+  /** Advantage estimator. */
+  kind: AdvantageKind;
+}
+
+/** The advantages, value targets and truncation mask of {@link Backend.gae}, each [T·N]. */
+export interface GaeStorages {
+  /** A_t [T·N]. */
+  advantages: Storage;
+  /** Value targets vs_t [T·N]. */
+  targets: Storage;
+  /** 1 for steps that count, 0 for truncated ones [T·N]. */
+  mask: Storage;
+}
+
 /** Options of {@link Backend.matmul}: C = act(scale · op(A) op(B) + bias). */
 export interface MatmulOptions {
   /** Use Aᵀ: A is stored [k, m]. */
@@ -186,6 +209,23 @@ export interface Backend {
     cols: number,
     diagonal: boolean,
   ): Storage[];
+
+  // Generalised advantage estimation over a time-major rollout [T, N] (step t of env i at t·N + i), so a PPO
+  // update on a GPU needs no read-back between its minibatches.
+  /**
+   * Advantages, λ-return value targets and the truncation mask by lib/rl/gae.ts's recursion, from rewards,
+   * values, dones and truncations [T·N] (flags as f32 0/1) and the bootstrap values V(s_T) [N].
+   */
+  gae(
+    rewards: Tensor,
+    values: Tensor,
+    bootstrap: Tensor,
+    dones: Tensor,
+    truncations: Tensor,
+    steps: number,
+    envs: number,
+    o: GaeSettings,
+  ): GaeStorages;
 
   // Indexing over a 2-D view [rows, cols].
   /** axis 0: out[i, :] = x[idx[i], :]; axis 1: out[:, j] = x[:, idx[j]]. */

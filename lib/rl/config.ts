@@ -74,6 +74,10 @@ const ppoSchema = object({
     doc: "where the rollout acts: a cpu copy of the policy (host: no device read per env step), the " +
       "learner's backend (device), or auto (unset: host on a GPU, device on the cpu)",
   })),
+  advantagesOn: optional(oneOf(ACTOR_PLACEMENTS, {
+    doc: "where per-minibatch GAE runs: the learner's backend (device: no read-back per minibatch), the " +
+      "host (values read back per minibatch), or auto (unset: device on a GPU, host on the cpu)",
+  })),
   learningRate: number({ gt: 0, doc: "Adam learning rate (policy, and value unless set)" }),
   valueLearningRate: optional(number({ gt: 0, doc: "Adam learning rate of the value net" })),
   gamma: number({ min: 0, max: 1, doc: "discount" }),

@@ -12,9 +12,12 @@
  *
  * @module
  */
+import { gaeColumns } from "../backend/cpu/gae.ts";
+import type { AdvantageKind } from "../backend/backend.ts";
+import * as ops from "../ops.ts";
+import { Scope, type Tensor } from "../tensor.ts";
 
-/** Which advantage {@link gae} returns: Schulman's GAE (`gae`) or Brax's V-trace-style one (`brax`). */
-export type AdvantageKind = "gae" | "brax";
+export type { AdvantageKind };
 
 /** A time-major rollout [T, N] (step t of env i at t·N + i) and the discounting for {@link gae}. */
 export interface GaeInput {
@@ -85,24 +88,7 @@ export function gae(input: GaeInput): GaeOutput {
     throw new Error(`gae: bootstrap has ${bootstrap.length} elements, expected ${N}`);
   }
   const advantages = new Float32Array(size), targets = new Float32Array(size), mask = new Float32Array(size);
-  const kind = input.kind ?? "gae";
-  for (let i = 0; i < N; i++) {
-    let acc = 0, nextValue = bootstrap[i], nextTarget = bootstrap[i];
-    for (let t = T - 1; t >= 0; t--) {
-      const k = t * N + i;
-      const trunc = truncations[k] ? 1 : 0;
-      const term = dones[k] && !trunc ? 1 : 0;
-      const keep = 1 - trunc, cont = gamma * (1 - term);
-      const delta = (rewards[k] + cont * nextValue - values[k]) * keep;
-      acc = delta + cont * keep * lambda * acc;
-      const vs = acc + values[k];
-      advantages[k] = kind === "gae" ? acc : (rewards[k] + cont * nextTarget - values[k]) * keep;
-      targets[k] = vs;
-      mask[k] = keep;
-      nextValue = values[k];
-      nextTarget = vs;
-    }
-  }
+  gaeColumns(input, T, N, { gamma, lambda, kind: input.kind ?? "gae" }, { advantages, targets, mask });
   return { advantages, targets, mask };
 }
 
@@ -121,4 +107,19 @@ export function normalizeMasked(advantages: Float32Array, mask: Float32Array): F
   const std = Math.sqrt(ss / n) + 1e-8;
   for (let k = 0; k < advantages.length; k++) out[k] = mask[k] ? (advantages[k] - mean) / std : 0;
   return out;
+}
+
+/**
+ * {@link normalizeMasked} on the backend, for advantages [T, N] or [M] and their mask: float32 sums (the
+ * host version sums in float64), no read-back. All rows masked gives zeros.
+ */
+export function normalizeMaskedTensor(advantages: Tensor, mask: Tensor): Tensor {
+  using s = new Scope();
+  const count = s.t(ops.sum(mask, null));
+  const n = s.t(ops.binary("max", count, s.t(ops.full(advantages.backend, [1], 1))));
+  const mean = s.t(ops.binary("div", s.t(ops.sum(s.t(ops.mul(advantages, mask)), null)), n));
+  const centered = s.t(ops.mul(s.t(ops.sub(advantages, mean)), mask));
+  const variance = s.t(ops.binary("div", s.t(ops.reduce("sumsq", centered, null)), n));
+  const std = s.t(ops.affine(s.t(ops.unary("sqrt", variance)), 1, 1e-8));
+  return ops.binary("div", centered, std);
 }

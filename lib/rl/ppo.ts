@@ -18,6 +18,8 @@
  *              over the minibatch's unmasked (not truncated) steps, then one step of each net. Without
  *              `recomputeAdvantages` (CleanRL, PureJaxRL): V and GAE once per iteration with the
  *              parameters before the update, and minibatches of batchSize·T single steps.
+ *              On a GPU the per-minibatch GAE runs on the device (`ops.gae`, `advantagesOn`), so an
+ *              iteration reads back twice: the parameters for the rollout's host actor and the metrics.
  *   per step:  the PPO output error S = −∂ℓ/∂(policy outputs) (./ppo_loss.ts), the value error
  *              vf·(target − V)·mask, rule drives, Adam (+ Dale clamp); loss sums accumulate on the device
  *              and are read once per iteration.
@@ -38,7 +40,7 @@ import { EpisodeFlagCounter, EpisodeTracker, policyOutputs } from "./vec_env.ts"
 import { type ActionDistribution, makeDistribution } from "./distributions.ts";
 import { ppoLoss } from "./ppo_loss.ts";
 import { actsOnHost, HostPolicy } from "./host_policy.ts";
-import { gae, normalizeMasked } from "./gae.ts";
+import { gae, type GaeOutput, normalizeMasked, normalizeMaskedTensor } from "./gae.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { RlNet, strategyFor } from "./nets.ts";
 import type { Actor, Learner } from "./learner.ts";
@@ -68,6 +70,13 @@ interface Rows {
   step: Int32Array;
 }
 
+/** A minibatch's normalised advantages [M], value targets [M, 1] and mask [M, 1] on the device. */
+interface Targets {
+  advantages: Tensor;
+  targets: Tensor;
+  mask: Tensor;
+}
+
 /** Summed loss terms of an update, as [1] tensors. */
 type Sums = Record<"policyLoss" | "valueLoss" | "entropy" | "approxKl" | "clip", Tensor>;
 
@@ -79,6 +88,10 @@ interface UpdateBatch {
   actions: Tensor;
   /** Behaviour log-probabilities [S·T, 1]. */
   logp: Tensor;
+  /** Scaled rewards, done and truncation flags (0/1) [S·T, 1], for GAE on the device. */
+  rewards: Tensor;
+  dones: Tensor;
+  truncations: Tensor;
   sums: Sums;
   dispose(): void;
 }
@@ -126,6 +139,8 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
   #obs: Float32Array;
   /** The policy's cpu copy the rollout acts with, when the learner's backend is a GPU (see `actor`). */
   readonly #host: HostPolicy | null;
+  /** Per-minibatch GAE on the learner's backend (`advantagesOn`), so a GPU update reads nothing back. */
+  readonly #gaeOnDevice: boolean;
   #iteration = 0;
   #envSteps = 0;
 
@@ -165,6 +180,8 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     this.#host = actsOnHost(o.actor ?? "auto", backend)
       ? new HostPolicy(this.policy, o.policy, env.actionSpace)
       : null;
+    const gaeAt = o.advantagesOn ?? "auto";
+    this.#gaeOnDevice = gaeAt === "device" || (gaeAt === "auto" && backend.name !== "cpu");
     // No statistics from the reset states: Brax starts from the identity (mean 0, std 1) and learns them
     // from the first rollout. Reset states vary far less than visited ones (locomotion reset noise is
     // 0.01-0.1), so statistics from them alone blow the first rollout's inputs up by 10-100×.
@@ -340,15 +357,22 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
           const val = this.value.forward(x);
           s.t(val.out);
           const vBoot = s.t(this.value.predict(xBoot));
-          const [values, bootstrap] = await readAll([val.out, vBoot]);
-          const targets = this.#targets(
-            r,
-            trajectories,
-            rows,
-            values as Float32Array,
-            bootstrap as Float32Array,
-          );
-          this.#step(update, x, rows.step, val, targets, s);
+          const idx = s.t(ops.tensor(this.backend, rows.step, [B * T]));
+          let targets: Targets;
+          if (this.#gaeOnDevice) {
+            targets = this.#deviceTargets(update, idx, val.out, vBoot, s);
+          } else {
+            const [values, bootstrap] = await readAll([val.out, vBoot]);
+            const host = this.#targets(
+              r,
+              trajectories,
+              rows,
+              values as Float32Array,
+              bootstrap as Float32Array,
+            );
+            targets = this.#uploadTargets(host, s);
+          }
+          this.#step(update, x, idx, val, targets, s);
         }
       }
       return update.sums;
@@ -381,15 +405,16 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
             obs: Int32Array.from(pick, (k) => rows.obs[k]),
             step: Int32Array.from(pick, (k) => rows.step[k]),
           };
-          const targets = {
+          const targets = this.#uploadTargets({
             advantages: Float32Array.from(pick, (k) => full.advantages[k]),
             targets: Float32Array.from(pick, (k) => full.targets[k]),
             mask: Float32Array.from(pick, (k) => full.mask[k]),
-          };
+          }, s);
           const x = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, mbRows.obs, [M])), 0));
           const val = this.value.forward(x);
           s.t(val.out);
-          this.#step(update, x, mbRows.step, val, targets, s);
+          const idx = s.t(ops.tensor(this.backend, mbRows.step, [M]));
+          this.#step(update, x, idx, val, targets, s);
         }
       }
       return update.sums;
@@ -404,6 +429,9 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     const obs = ops.tensor(b, this.normalizer.apply(r.obs), [r.obs.length / D, D]);
     const actions = ops.tensor(b, r.actions, [n, r.actions.length / n]);
     const logp = ops.tensor(b, r.logp, [n, 1]);
+    const rewards = ops.tensor(b, r.rewards, [n, 1]);
+    const dones = ops.tensor(b, Float32Array.from(r.dones), [n, 1]);
+    const truncations = ops.tensor(b, Float32Array.from(r.truncations), [n, 1]);
     const sums: Sums = {
       policyLoss: ops.zeros(b, [1]),
       valueLoss: ops.zeros(b, [1]),
@@ -411,35 +439,76 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
       approxKl: ops.zeros(b, [1]),
       clip: ops.zeros(b, [1]),
     };
-    return { obs, actions, logp, sums, dispose: () => [obs, actions, logp].forEach((t) => t.dispose()) };
+    const owned = [obs, actions, logp, rewards, dones, truncations];
+    return {
+      obs,
+      actions,
+      logp,
+      rewards,
+      dones,
+      truncations,
+      sums,
+      dispose: () => owned.forEach((t) => t.dispose()),
+    };
   }
 
   /**
-   * One SGD step of both nets on a minibatch: x [M, D] its normalised observations, `steps` its indices in
+   * GAE of a minibatch on the device: its steps `idx` [B·T] (time-major), the value net's V [B·T, 1] and
+   * bootstrap values [B, 1] give advantages (normalised over the unmasked steps when asked) and targets.
+   */
+  #deviceTargets(update: UpdateBatch, idx: Tensor, values: Tensor, bootstrap: Tensor, s: Scope): Targets {
+    const o = this.options, T = o.unrollLength, B = bootstrap.shape[0], M = T * B;
+    const column = (t: Tensor) => s.t(s.t(ops.gather(t, idx, 0)).reshape([T, B]));
+    const g = ops.gae({
+      rewards: column(update.rewards),
+      values: s.t(values.reshape([T, B])),
+      bootstrap: s.t(bootstrap.reshape([B])),
+      dones: column(update.dones),
+      truncations: column(update.truncations),
+    }, { gamma: o.gamma, lambda: o.gaeLambda, kind: o.advantage });
+    [g.advantages, g.targets, g.mask].forEach((t) => s.t(t));
+    const advantages = o.normalizeAdvantage ? s.t(normalizeMaskedTensor(g.advantages, g.mask)) : g.advantages;
+    return {
+      advantages: s.t(advantages.reshape([M])),
+      targets: s.t(g.targets.reshape([M, 1])),
+      mask: s.t(g.mask.reshape([M, 1])),
+    };
+  }
+
+  /** Host-computed GAE of a minibatch (advantages normalised here when asked), uploaded. */
+  #uploadTargets(t: GaeOutput, s: Scope): Targets {
+    const b = this.backend, M = t.mask.length;
+    const advantages = this.options.normalizeAdvantage ? normalizeMasked(t.advantages, t.mask) : t.advantages;
+    return {
+      advantages: s.t(ops.tensor(b, advantages, [M])),
+      targets: s.t(ops.tensor(b, t.targets, [M, 1])),
+      mask: s.t(ops.tensor(b, t.mask, [M, 1])),
+    };
+  }
+
+  /**
+   * One SGD step of both nets on a minibatch: x [M, D] its normalised observations, `idx` [M] its indices in
    * the step arrays, `val` the value net's forward on x, `targets` its advantages, value targets and mask.
    */
   #step(
     update: UpdateBatch,
     x: Tensor,
-    steps: Int32Array,
+    idx: Tensor,
     val: { caches: ReturnType<RlNet["forward"]>["caches"]; out: Tensor },
-    targets: { advantages: Float32Array; targets: Float32Array; mask: Float32Array },
+    targets: Targets,
     s: Scope,
   ): void {
-    const o = this.options, b = this.backend, M = steps.length;
+    const o = this.options, M = idx.shape[0];
     const accumulate = (key: keyof Sums, t: Tensor) => {
       const next = ops.add(update.sums[key], t);
       update.sums[key].dispose();
       t.dispose();
       update.sums[key] = next;
     };
-    const adv = o.normalizeAdvantage ? normalizeMasked(targets.advantages, targets.mask) : targets.advantages;
-    const idx = s.t(ops.tensor(b, steps, [M]));
     const actRows = s.t(ops.gather(update.actions, idx, 0));
     const act = this.dist.kind === "categorical" ? s.t(actRows.reshape([M])) : actRows;
     const logpMb = s.t(s.t(ops.gather(update.logp, idx, 0)).reshape([M]));
-    const advMb = s.t(ops.tensor(b, adv, [M]));
-    const maskMb = s.t(ops.tensor(b, targets.mask, [M, 1]));
+    const advMb = targets.advantages, maskMb = targets.mask;
     const noise = this.dist.entropyNoise(M, this.#noiseSeed, this.#draw(M * this.dist.outputs));
     if (noise) s.t(noise);
 
@@ -457,7 +526,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     accumulate("approxKl", terms.approxKlSum);
     accumulate("clip", terms.clipCount);
 
-    const targetMb = s.t(ops.tensor(b, targets.targets, [M, 1]));
+    const targetMb = targets.targets;
     const err = s.t(ops.mul(s.t(ops.sub(targetMb, val.out)), maskMb));
     const signal = s.t(ops.scale(err, o.vfCoef)); // −∂ℓ/∂V for ℓ = ½·vf·(target − V)²
     this.value.learn(val.caches, signal);

@@ -33,6 +33,12 @@ export interface PpoOptions {
    * iteration (no device read per env step), `device` on the learner's backend; `auto`: host on a GPU.
    */
   actor?: ActorPlacement;
+  /**
+   * Where the per-minibatch GAE of `recomputeAdvantages` runs: `device` on the learner's backend (`ops.gae`:
+   * no read-back between minibatches), `host` on values read back every minibatch (float64 sums); `auto`:
+   * device on a GPU, host on the cpu (where a read costs nothing and host sums keep earlier numbers).
+   */
+  advantagesOn?: ActorPlacement;
   /** Adam learning rate of the policy net, and of the value net unless `valueLearningRate` is set. */
   learningRate: number;
   /** Value-net learning rate (defaults to `learningRate`). */

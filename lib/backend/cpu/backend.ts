@@ -17,6 +17,8 @@ import type {
   Conv2dGeometry,
   Conv2dOptions,
   DType,
+  GaeSettings,
+  GaeStorages,
   MatmulOptions,
   RandomDistribution,
   ReduceOp,
@@ -29,6 +31,7 @@ import { fillNormal, fillUniform } from "../../random.ts";
 import { cpuThreads, gemm } from "./gemm.ts";
 import { activate, activateGrad } from "../activation.ts";
 import { rmsNormBackwardRows, rmsNormRows } from "./rms_norm.ts";
+import { gaeColumns } from "./gae.ts";
 import { type CpuStorage, PooledAllocator, SharedArrayAllocator, type StorageAllocator } from "./storage.ts";
 import { WasmKernels } from "./wasm_kernels.ts";
 import { WASM_KERNELS_AVAILABLE, wasmRuntime } from "./wasm/runtime.ts";
@@ -414,6 +417,30 @@ export class CpuBackend implements Backend {
     const dxs = y.map(() => this.#newF32(rows * cols, false));
     rmsNormBackwardRows(y.map(f32), f32(rms), dy.map(f32), dxs.map(([, dx]) => dx), rows, cols, diagonal);
     return dxs.map(([store]) => store);
+  }
+
+  gae(
+    rewards: Tensor,
+    values: Tensor,
+    bootstrap: Tensor,
+    dones: Tensor,
+    truncations: Tensor,
+    steps: number,
+    envs: number,
+    o: GaeSettings,
+  ): GaeStorages {
+    const [advantages, a] = this.#newF32(steps * envs, false),
+      [targets, t] = this.#newF32(steps * envs, false);
+    const [mask, m] = this.#newF32(steps * envs, false);
+    const input = [rewards, values, bootstrap, dones, truncations].map(f32);
+    gaeColumns(
+      { rewards: input[0], values: input[1], bootstrap: input[2], dones: input[3], truncations: input[4] },
+      steps,
+      envs,
+      o,
+      { advantages: a, targets: t, mask: m },
+    );
+    return { advantages, targets, mask };
   }
 
   gather(x: Tensor, idx: Tensor, rows: number, cols: number, axis: 0 | 1): Storage {

@@ -11,6 +11,8 @@ import type {
   Conv2dGeometry,
   Conv2dOptions,
   DType,
+  GaeSettings,
+  GaeStorages,
   MatmulOptions,
   RandomDistribution,
   ReduceOp,
@@ -45,6 +47,7 @@ import { reduceKernel, softmaxKernel } from "./kernels/reduce.ts";
 import { rmsNormBackwardKernel, rmsNormKernel } from "./kernels/rms_norm.ts";
 import { gatherKernel, INDEX_FAULT_OPS, oneHotKernel, transposeKernel } from "./kernels/indexing.ts";
 import { randomKernel } from "./kernels/random.ts";
+import { gaeKernel } from "./kernels/gae.ts";
 import { adamKernel, sgdKernel } from "./kernels/optim.ts";
 
 /** Smallest binding we make: a vec4 array needs 16 bytes even when the tensor is empty. */
@@ -69,10 +72,11 @@ export class WebGpuBackend implements Backend {
   constructor(readonly context: GpuContext) {
     this.device = context.device;
     this.deviceName = context.name;
-    this.pool = new BufferPool(this.device, STORAGE_USAGE, "storage");
-    this.#readback = new BufferPool(this.device, READBACK_USAGE, "readback");
-    this.pipelines = new PipelineCache(this.device);
     this.batcher = new CommandBatcher(this.device);
+    const retire = (buffer: GPUBuffer) => this.batcher.retire(buffer);
+    this.pool = new BufferPool(this.device, STORAGE_USAGE, "storage", retire);
+    this.#readback = new BufferPool(this.device, READBACK_USAGE, "readback", retire);
+    this.pipelines = new PipelineCache(this.device);
     this.#empty = this.device.createBuffer({ size: MIN_BINDING, usage: STORAGE_USAGE, label: "empty" });
     this.#maxBinding = this.device.limits.maxStorageBufferBindingSize;
     this.#faults = new GpuStorage(
@@ -352,6 +356,27 @@ export class WebGpuBackend implements Backend {
       this.#run(rmsNormBackwardKernel(y.length, rows, cols, diagonal), [...inputs, ...dx]);
     }
     return dx;
+  }
+
+  // ------------------------------------------------------------------ advantages
+
+  gae(
+    rewards: Tensor,
+    values: Tensor,
+    bootstrap: Tensor,
+    dones: Tensor,
+    truncations: Tensor,
+    steps: number,
+    envs: number,
+    o: GaeSettings,
+  ): GaeStorages {
+    const size = steps * envs,
+      out = { advantages: this.#out(size), targets: this.#out(size), mask: this.#out(size) };
+    if (size) {
+      const inputs = [rewards, values, bootstrap, dones, truncations].map((t) => this.#in(t));
+      this.#run(gaeKernel(steps, envs, o), [...inputs, out.advantages, out.targets, out.mask]);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ indexing

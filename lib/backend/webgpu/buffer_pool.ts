@@ -34,7 +34,17 @@ export class BufferPool {
   /** Free buffers kept per bucket; beyond that a released buffer is destroyed. */
   readonly maxPerBucket = 32;
 
-  constructor(readonly device: GPUDevice, readonly usage: number, readonly label: string) {}
+  /**
+   * `retire` ends a buffer the free list has no room for. Destroying a buffer that recorded but unsubmitted
+   * commands still use makes that submit fail, so a pool fed by a command batcher retires through it
+   * (`CommandBatcher.retire`: destroyed once submitted).
+   */
+  constructor(
+    readonly device: GPUDevice,
+    readonly usage: number,
+    readonly label: string,
+    readonly retire: (buffer: GPUBuffer) => void = (buffer) => buffer.destroy(),
+  ) {}
 
   /** A buffer of at least `bytes`; `fresh` tells whether it was just created (and so is zero-filled). */
   acquire(bytes: number): { buffer: GPUBuffer; fresh: boolean } {
@@ -54,7 +64,7 @@ export class BufferPool {
     let list = this.#free.get(buffer.size);
     if (!list) this.#free.set(buffer.size, list = []);
     if (list.length < this.maxPerBucket) list.push(buffer);
-    else buffer.destroy();
+    else this.retire(buffer);
   }
 
   /** Bytes held by live (handed-out) and free buffers. */

@@ -21,6 +21,8 @@ export class CommandBatcher {
   #arena: GPUBuffer;
   #arenaData = new Uint8Array(SLOT_BYTES * ARENA_SLOTS);
   #slots = 0;
+  /** Buffers released while commands that bind them wait for the next submit. */
+  #retired: GPUBuffer[] = [];
   /** Dispatches recorded since creation (for reports). */
   dispatches = 0;
   submits = 0;
@@ -94,6 +96,16 @@ export class CommandBatcher {
     this.#commands++;
   }
 
+  /**
+   * Destroys `buffer` once the commands recorded so far are submitted (at once when none are pending):
+   * destroying it earlier would invalidate the pending submit. After a submit, destroy is safe: the
+   * device frees the memory when the submitted work completes.
+   */
+  retire(buffer: GPUBuffer): void {
+    if (this.#commands) this.#retired.push(buffer);
+    else buffer.destroy();
+  }
+
   /** Submits everything recorded so far (no-op when nothing is pending). */
   flush(): void {
     if (!this.#commands) return;
@@ -106,6 +118,8 @@ export class CommandBatcher {
     this.#encoder = null;
     this.#commands = 0;
     this.submits++;
+    for (const buffer of this.#retired) buffer.destroy();
+    this.#retired = [];
   }
 
   destroy(): void {
