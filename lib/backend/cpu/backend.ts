@@ -32,6 +32,8 @@ import { cpuThreads, gemm } from "./gemm.ts";
 import { activate, activateGrad } from "../activation.ts";
 import { rmsNormBackwardRows, rmsNormRows } from "./rms_norm.ts";
 import { gaeColumns } from "./gae.ts";
+import { BINARY, broadcastStrides, isTrailing, sameShapeBinary, UNARY } from "./elementwise.ts";
+import { col2im, convGeometry, im2col } from "./im2col.ts";
 import { type CpuStorage, PooledAllocator, SharedArrayAllocator, type StorageAllocator } from "./storage.ts";
 import { WasmKernels } from "./wasm_kernels.ts";
 import { WASM_KERNELS_AVAILABLE, wasmRuntime } from "./wasm/runtime.ts";
@@ -70,80 +72,6 @@ const f32 = (t: Tensor): Float32Array => (t.storage as CpuStorage).data as Float
 const i32 = (t: Tensor): Int32Array => (t.storage as CpuStorage).data as Int32Array;
 /** Scratch for the scalar kernels: shared so ./gemm.ts may thread over it, collected by the GC. */
 const sharedF32 = (size: number) => new Float32Array(new SharedArrayBuffer(Math.max(4, size * 4)));
-
-const UNARY: Record<UnaryOp, (x: number) => number> = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  abs: Math.abs,
-  square: (x) => x * x,
-  reciprocal: (x) => 1 / x,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
-};
-
-const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  max: (a, b) => (a > b ? a : b),
-  min: (a, b) => (a < b ? a : b),
-  gt: (a, b) => (a > b ? 1 : 0),
-  ge: (a, b) => (a >= b ? 1 : 0),
-  lt: (a, b) => (a < b ? 1 : 0),
-  le: (a, b) => (a <= b ? 1 : 0),
-  eq: (a, b) => (a === b ? 1 : 0),
-};
-
-/**
- * out[o + i] = a[o + i] (op) b[i] for i < n (defaults: the whole arrays, o = 0). The common ops get
- * their own loops: a shared loop calling BINARY[op] per element is several times slower.
- */
-function sameShapeBinary(
-  op: BinaryOp,
-  a: Float32Array,
-  b: Float32Array,
-  out: Float32Array,
-  o = 0,
-  n = out.length,
-): void {
-  switch (op) {
-    case "add":
-      for (let i = 0; i < n; i++) out[o + i] = a[o + i] + b[i];
-      return;
-    case "sub":
-      for (let i = 0; i < n; i++) out[o + i] = a[o + i] - b[i];
-      return;
-    case "mul":
-      for (let i = 0; i < n; i++) out[o + i] = a[o + i] * b[i];
-      return;
-    case "div":
-      for (let i = 0; i < n; i++) out[o + i] = a[o + i] / b[i];
-      return;
-    default: {
-      const fn = BINARY[op];
-      for (let i = 0; i < n; i++) out[o + i] = fn(a[o + i], b[i]);
-    }
-  }
-}
-
-/** True when a shape is a plain row vector: [n] or [1, ..., 1, n]. */
-function isTrailing(shape: readonly number[]): boolean {
-  return shape.slice(0, -1).every((d) => d === 1);
-}
-
-/** Row-major strides of `shape` aligned to `outShape`, with 0 on broadcast axes. */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const strides = new Array(outShape.length).fill(0);
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const axis = outShape.length - shape.length + i;
-    strides[axis] = shape[i] === 1 ? 0 : stride;
-    stride *= shape[i];
-  }
-  return strides;
-}
 
 /**
  * The cpu backend: WebAssembly SIMD kernels (GEMM, convolution, elementwise, reductions, optimizer steps)
@@ -559,78 +487,6 @@ export class CpuBackend implements Backend {
       const update = mi / c1 / (Math.sqrt(vi / c2) + eps) + weightDecay * p[i];
       const next = p[i] - lr * update;
       p[i] = next < floor ? floor : next;
-    }
-  }
-}
-
-interface ConvGeometry extends Conv2dGeometry {
-  ho: number;
-  wo: number;
-}
-
-function convGeometry(h: number, w: number, kh: number, kw: number, g: Conv2dGeometry): ConvGeometry {
-  return {
-    ...g,
-    ho: Math.floor((h + 2 * g.padding - kh) / g.stride) + 1,
-    wo: Math.floor((w + 2 * g.padding - kw) / g.stride) + 1,
-  };
-}
-
-/** cols[(ci·kh + i)·kw + j, y·wo + x] = image[ci, y·s + i − p, x·s + j − p] (0 outside). */
-function im2col(
-  image: Float32Array,
-  cols: Float32Array,
-  cin: number,
-  h: number,
-  w: number,
-  kh: number,
-  kw: number,
-  g: ConvGeometry,
-): void {
-  const hw = g.ho * g.wo;
-  for (let ci = 0; ci < cin; ci++) {
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const row = ((ci * kh + i) * kw + j) * hw;
-        for (let y = 0; y < g.ho; y++) {
-          const sy = y * g.stride + i - g.padding;
-          for (let x = 0; x < g.wo; x++) {
-            const sx = x * g.stride + j - g.padding;
-            cols[row + y * g.wo + x] = sy >= 0 && sy < h && sx >= 0 && sx < w
-              ? image[(ci * h + sy) * w + sx]
-              : 0;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** The adjoint of im2col: scatter-adds columns back into an image. */
-function col2im(
-  cols: Float32Array,
-  image: Float32Array,
-  cin: number,
-  h: number,
-  w: number,
-  kh: number,
-  kw: number,
-  g: ConvGeometry,
-): void {
-  const hw = g.ho * g.wo;
-  for (let ci = 0; ci < cin; ci++) {
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const row = ((ci * kh + i) * kw + j) * hw;
-        for (let y = 0; y < g.ho; y++) {
-          const sy = y * g.stride + i - g.padding;
-          if (sy < 0 || sy >= h) continue;
-          for (let x = 0; x < g.wo; x++) {
-            const sx = x * g.stride + j - g.padding;
-            if (sx >= 0 && sx < w) image[(ci * h + sy) * w + sx] += cols[row + y * g.wo + x];
-          }
-        }
-      }
     }
   }
 }
