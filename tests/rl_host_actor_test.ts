@@ -10,7 +10,7 @@ import type { ActorPlacement } from "../lib/rl/host_policy.ts";
 import type { Backend } from "../lib/backend/backend.ts";
 import { CartPole } from "../envs/classic/cartpole.ts";
 import { makeVecEnv } from "../envs/mod.ts";
-import { be, test } from "./webgpu_test_util.ts";
+import { be, countingReads, test } from "./webgpu_test_util.ts";
 
 const small = (actor: ActorPlacement) => ({
   ...ppoDefaults("cartpole", "ed-ppo"),
@@ -41,23 +41,14 @@ Deno.test("host actor: on the cpu backend it gives the per-step path's numbers b
 
 test("host actor: a WebGPU iteration reads back a few times, not once per env step", async (gpu) => {
   const o = { ...small("auto"), numEnvs: 8, unrollLength: 32, batchSize: 8, numMinibatches: 1 };
-  let reads = 0;
-  const counted = new Proxy(gpu, {
-    get(target, key, receiver) {
-      const v = Reflect.get(target, key, receiver);
-      if (key === "read") {
-        return (...args: unknown[]) => (reads++, (v as (...a: unknown[]) => unknown).apply(target, args));
-      }
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
+  const { backend: counted, count } = countingReads(gpu);
   const ppo = new PpoLearner(counted, makeVecEnv("cartpole"), o, 0);
   await ppo.iteration();
-  reads = 0;
+  count.reads = 0;
   const m = await ppo.iteration();
   ppo.dispose();
   // The parameters once, the metrics once (GAE runs on the device: tests/webgpu_gae_test.ts).
-  assert.ok(reads <= 2, `${reads} reads for ${o.unrollLength} env steps`);
+  assert.ok(count.reads <= 2, `${count.reads} reads for ${o.unrollLength} env steps`);
   assert.ok(Number.isFinite(m.policyLoss) && Number.isFinite(m.valueLoss));
 });
 

@@ -14,7 +14,7 @@ import { ppoDefaults } from "../lib/rl/options.ts";
 import type { PpoOptions } from "../lib/rl/ppo_options.ts";
 import { CartPole } from "../envs/classic/cartpole.ts";
 import { makeVecEnv } from "../envs/mod.ts";
-import { be, close, test } from "./webgpu_test_util.ts";
+import { be, close, countingReads, test } from "./webgpu_test_util.ts";
 
 const cpu = new CpuBackend();
 const SHAPES: [number, number][] = [[1, 1], [7, 3], [63, 1], [65, 130], [130, 7]];
@@ -151,22 +151,13 @@ test("gae: a WebGPU PPO iteration reads back twice (parameters, metrics), whatev
     numMinibatches: 4,
     actor: "auto" as const,
   };
-  let reads = 0;
-  const counted = new Proxy(gpu, {
-    get(target, key, receiver) {
-      const v = Reflect.get(target, key, receiver);
-      if (key === "read") {
-        return (...args: unknown[]) => (reads++, (v as (...a: unknown[]) => unknown).apply(target, args));
-      }
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
+  const { backend: counted, count } = countingReads(gpu);
   const ppo = new PpoLearner(counted, makeVecEnv("cartpole"), o, 0);
   await ppo.iteration();
-  reads = 0;
+  count.reads = 0;
   const m = await ppo.iteration();
   ppo.dispose();
-  assert.equal(reads, 2, `${reads} reads for ${o.updateEpochs * o.numMinibatches} minibatches`);
+  assert.equal(count.reads, 2, `${count.reads} reads for ${o.updateEpochs * o.numMinibatches} minibatches`);
   assert.ok(Number.isFinite(m.policyLoss) && Number.isFinite(m.valueLoss));
 });
 

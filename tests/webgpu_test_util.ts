@@ -33,6 +33,23 @@ export function test(name: string, fn: (b: WebGpuBackend) => Promise<void>): voi
   });
 }
 
+/** `gpu` behind a proxy that counts its read-backs (`count.reads`), for the sync-count tests. */
+export function countingReads(gpu: WebGpuBackend): { backend: WebGpuBackend; count: { reads: number } } {
+  const count = { reads: 0 };
+  const backend = new Proxy(gpu, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver);
+      if (key === "read") {
+        return (
+          ...args: unknown[]
+        ) => (count.reads++, (v as (...a: unknown[]) => unknown).apply(target, args));
+      }
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  return { backend, count };
+}
+
 const rng = new Rng(1234);
 export const rand = (n: number, lo = -1, hi = 1) =>
   Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
