@@ -8,6 +8,7 @@ import { EpisodeFlagCounter } from "../lib/rl/vec_env.ts";
 import { defaultRlOptions } from "../lib/rl/options.ts";
 import { runRl } from "../lib/rl/run.ts";
 import { readCsv } from "../lib/io/csv.ts";
+import { achievementsPerEpisode } from "../lib/rl/experiment.ts";
 import { CraftaxClassicVecEnv } from "../envs/craftax/vec_env.ts";
 
 const cpu = new CpuBackend();
@@ -77,4 +78,18 @@ Deno.test("rl/flags: Craftax-Classic's flags are its 22 achievements", () => {
   env.reset(0, 2);
   env.step(new Int32Array(2));
   assert.equal(env.finishedEpisodeFlags.length, 2 * 22);
+});
+
+Deno.test("rl/flags: achievements per episode weigh the last tenth of the iterations by their episodes", () => {
+  const row = (episodes: number, a: number, b: number) => ({
+    episodes: String(episodes),
+    success_a: String(a),
+    success_b: String(b),
+  });
+  // 20 iterations: the last 2 count; 3 episodes at 1 + 0.5 and 1 episode at 0 + 0 give 4.5 / 4.
+  const rows = [...Array.from({ length: 18 }, () => row(5, 0, 0)), row(3, 1, 0.5), row(1, 0, 0)];
+  assert.equal(achievementsPerEpisode(rows), 4.5 / 4);
+  assert.ok(Number.isNaN(achievementsPerEpisode([{ episodes: "3", eval_return: "1" }])), "no flags");
+  assert.ok(Number.isNaN(achievementsPerEpisode([row(0, 0, 0)])), "no finished episodes");
+  assert.ok(Number.isNaN(achievementsPerEpisode([])), "no rows");
 });

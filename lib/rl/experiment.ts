@@ -50,8 +50,7 @@ async function readFinished(dir: string, o: RlOptions): Promise<RlRunResult | nu
 }
 
 /** Per-iteration rows of metrics.csv as numbers (NaN where a value is missing). */
-async function readIterations(dir: string): Promise<Record<string, number>[]> {
-  const rows = await readCsv(join(dir, "metrics.csv")).catch(() => []);
+function iterationsOf(rows: Record<string, string>[]): Record<string, number>[] {
   return rows.map((r) => ({
     iteration: Number(r.iteration),
     return: r.episode_return === "" ? NaN : Number(r.episode_return),
@@ -59,14 +58,34 @@ async function readIterations(dir: string): Promise<Record<string, number>[]> {
   }));
 }
 
+/**
+ * Mean achievements unlocked per training episode over the last tenth of the iterations (at least one),
+ * episode-weighted: Σ over the `success_*` columns (each the fraction of that iteration's finished episodes
+ * that unlocked it). NaN for an environment without episode flags or without finished episodes.
+ */
+export function achievementsPerEpisode(rows: Record<string, string>[]): number {
+  const flags = Object.keys(rows[0] ?? {}).filter((k) => k.startsWith("success_"));
+  if (!flags.length) return NaN;
+  let episodes = 0, unlocked = 0;
+  for (const row of rows.slice(rows.length - Math.max(1, Math.ceil(rows.length / 10)))) {
+    const n = Number(row.episodes);
+    if (!(n > 0)) continue;
+    episodes += n;
+    unlocked += n * flags.reduce((sum, k) => sum + Number(row[k]), 0);
+  }
+  return episodes ? unlocked / episodes : NaN;
+}
+
 /** A run's record from its result and its folder's metrics.csv. */
 async function recordOf(variant: string, o: RlOptions, dir: string, result: RlRunResult): Promise<RunRecord> {
+  const rows = await readCsv(join(dir, "metrics.csv")).catch(() => []);
   return {
     variant,
     seed: o.seed,
     final: result.finalEvalReturn,
-    perEpoch: await readIterations(dir),
+    perEpoch: iterationsOf(rows),
     extras: {
+      achievements: achievementsPerEpisode(rows),
       envStepBudget: o.envSteps,
       envSteps: result.envSteps,
       stepsPerSecond: result.envSteps / result.seconds,
@@ -99,6 +118,12 @@ export function rlTask(makeEnv: EnvFactory): ExperimentTask<RlOptions> {
       },
     ],
     columns: [
+      {
+        key: "achievements",
+        label: "achievements per episode (last 10%)",
+        csv: "mean_achievements_per_episode",
+        digits: 2,
+      },
       { key: "envStepBudget", label: "env-step budget", csv: "env_step_budget", digits: 0 },
       { key: "envSteps", label: "env steps", csv: "mean_env_steps", digits: 0 },
       { key: "stepsPerSecond", label: "steps/s (all)", csv: "mean_steps_per_second", digits: 0 },

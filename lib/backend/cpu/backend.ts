@@ -116,7 +116,8 @@ export class CpuBackend implements Backend {
 
   get deviceName(): string {
     const simd = HAS_RELAXED_SIMD ? "wasm relaxed simd" : "wasm simd";
-    return `cpu (${this.kernels === "wasm" ? `${simd}, ` : ""}${this.threads} threads)`;
+    const threads = `${this.threads} thread${this.threads === 1 ? "" : "s"}`;
+    return `cpu (${this.kernels === "wasm" ? `${simd}, ` : ""}${threads})`;
   }
 
   /**
