@@ -40,7 +40,15 @@ import { EpisodeFlagCounter, EpisodeTracker, policyOutputs } from "./vec_env.ts"
 import { type ActionDistribution, makeDistribution } from "./distributions.ts";
 import { ppoLoss } from "./ppo_loss.ts";
 import { actsOnHost, HostPolicy } from "./host_policy.ts";
-import { gae, type GaeOutput, normalizeMasked, normalizeMaskedTensor } from "./gae.ts";
+import {
+  deviceTargets,
+  hostTargets,
+  minibatchRows,
+  type Rollout,
+  type Rows,
+  type Targets,
+  uploadTargets,
+} from "./ppo_targets.ts";
 import { RunningNormalizer } from "./normalizer.ts";
 import { RlNet, strategyFor } from "./nets.ts";
 import type { Actor, Learner } from "./learner.ts";
@@ -49,33 +57,6 @@ import { type PpoIterationMetrics, type PpoOptions, ppoShapeProblem } from "./pp
 export * from "./ppo_options.ts";
 import { actorNoiseSeed, evaluateActor, resumeSeed } from "./learner.ts";
 import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.ts";
-
-/** What a rollout leaves for the update, trajectory-major (trajectory s, step t at s·T + t). */
-interface Rollout {
-  /** Raw observations, T + 1 rows per trajectory (row T: the observation after its last step). */
-  obs: Float32Array;
-  actions: Int32Array | Float32Array;
-  logp: Float32Array;
-  /** Scaled rewards. */
-  rewards: Float32Array;
-  dones: Uint8Array;
-  truncations: Uint8Array;
-}
-
-/** Minibatch rows, time-major over their trajectories (row t·B + b). */
-interface Rows {
-  /** Row of each sample in the observation table (T + 1 rows per trajectory). */
-  obs: Int32Array;
-  /** Index of each sample in the step arrays (T per trajectory). */
-  step: Int32Array;
-}
-
-/** A minibatch's normalised advantages [M], value targets [M, 1] and mask [M, 1] on the device. */
-interface Targets {
-  advantages: Tensor;
-  targets: Tensor;
-  mask: Tensor;
-}
 
 /** Summed loss terms of an update, as [1] tensors. */
 type Sums = Record<"policyLoss" | "valueLoss" | "entropy" | "approxKl" | "clip", Tensor>;
@@ -299,47 +280,6 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     return r;
   }
 
-  /** The rows of trajectories `trajectories`, time-major. */
-  #rows(trajectories: ArrayLike<number>): Rows {
-    const T = this.options.unrollLength, B = trajectories.length;
-    const rows: Rows = { obs: new Int32Array(B * T), step: new Int32Array(B * T) };
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) {
-        rows.obs[t * B + b] = trajectories[b] * (T + 1) + t;
-        rows.step[t * B + b] = trajectories[b] * T + t;
-      }
-    }
-    return rows;
-  }
-
-  /** GAE over `trajectories` (time-major rows) from their values V [B·T] and bootstrap values [B]. */
-  #targets(
-    r: Rollout,
-    trajectories: ArrayLike<number>,
-    rows: Rows,
-    values: Float32Array,
-    bootstrap: Float32Array,
-  ) {
-    const o = this.options, n = rows.step.length;
-    const pick = <A extends Float32Array | Uint8Array>(a: A, make: (n: number) => A): A => {
-      const out = make(n);
-      for (let k = 0; k < n; k++) out[k] = a[rows.step[k]];
-      return out;
-    };
-    return gae({
-      steps: o.unrollLength,
-      envs: trajectories.length,
-      rewards: pick(r.rewards, (n) => new Float32Array(n)),
-      values,
-      bootstrap,
-      dones: pick(r.dones, (n) => new Uint8Array(n)),
-      truncations: pick(r.truncations, (n) => new Uint8Array(n)),
-      gamma: o.gamma,
-      lambda: o.gaeLambda,
-      kind: o.advantage,
-    });
-  }
-
   /** Brax: every minibatch recomputes V and GAE with the value net's current parameters. */
   async #updatePerMinibatch(r: Rollout): Promise<Sums> {
     const o = this.options, B = o.batchSize, S = this.trajectories, T = o.unrollLength;
@@ -350,7 +290,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
         for (let mb = 0; mb < o.numMinibatches; mb++) {
           using s = new Scope();
           const trajectories = perm.subarray(mb * B, (mb + 1) * B);
-          const rows = this.#rows(trajectories);
+          const rows = minibatchRows(trajectories, T);
           const x = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, rows.obs, [B * T])), 0));
           const bootRows = Int32Array.from(trajectories, (j) => j * (T + 1) + T);
           const xBoot = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, bootRows, [B])), 0));
@@ -360,17 +300,17 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
           const idx = s.t(ops.tensor(this.backend, rows.step, [B * T]));
           let targets: Targets;
           if (this.#gaeOnDevice) {
-            targets = this.#deviceTargets(update, idx, val.out, vBoot, s);
+            targets = deviceTargets(update, idx, val.out, vBoot, this.options, s);
           } else {
             const [values, bootstrap] = await readAll([val.out, vBoot]);
-            const host = this.#targets(
+            const host = hostTargets(
               r,
-              trajectories,
               rows,
               values as Float32Array,
               bootstrap as Float32Array,
+              this.options,
             );
-            targets = this.#uploadTargets(host, s);
+            targets = uploadTargets(this.backend, host, this.options.normalizeAdvantage, s);
           }
           this.#step(update, x, idx, val, targets, s);
         }
@@ -387,7 +327,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
     const update = this.#uploadBatch(r);
     try {
       const all = Int32Array.from({ length: S }, (_, j) => j);
-      const rows = this.#rows(all);
+      const rows = minibatchRows(all, T);
       const bootRows = Int32Array.from(all, (j) => j * (T + 1) + T);
       const [values, bootstrap] = await (async () => {
         using s = new Scope();
@@ -395,7 +335,7 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
         const xBoot = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, bootRows, [S])), 0));
         return await readAll([s.t(this.value.predict(x)), s.t(this.value.predict(xBoot))]);
       })();
-      const full = this.#targets(r, all, rows, values as Float32Array, bootstrap as Float32Array);
+      const full = hostTargets(r, rows, values as Float32Array, bootstrap as Float32Array, o);
       for (let epoch = 0; epoch < o.updateEpochs; epoch++) {
         const perm = this.#rng.permutation(S * T);
         for (let mb = 0; mb < o.numMinibatches; mb++) {
@@ -405,11 +345,16 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
             obs: Int32Array.from(pick, (k) => rows.obs[k]),
             step: Int32Array.from(pick, (k) => rows.step[k]),
           };
-          const targets = this.#uploadTargets({
-            advantages: Float32Array.from(pick, (k) => full.advantages[k]),
-            targets: Float32Array.from(pick, (k) => full.targets[k]),
-            mask: Float32Array.from(pick, (k) => full.mask[k]),
-          }, s);
+          const targets = uploadTargets(
+            this.backend,
+            {
+              advantages: Float32Array.from(pick, (k) => full.advantages[k]),
+              targets: Float32Array.from(pick, (k) => full.targets[k]),
+              mask: Float32Array.from(pick, (k) => full.mask[k]),
+            },
+            o.normalizeAdvantage,
+            s,
+          );
           const x = s.t(ops.gather(update.obs, s.t(ops.tensor(this.backend, mbRows.obs, [M])), 0));
           const val = this.value.forward(x);
           s.t(val.out);
@@ -449,40 +394,6 @@ export class PpoLearner implements Learner<PpoIterationMetrics> {
       truncations,
       sums,
       dispose: () => owned.forEach((t) => t.dispose()),
-    };
-  }
-
-  /**
-   * GAE of a minibatch on the device: its steps `idx` [B·T] (time-major), the value net's V [B·T, 1] and
-   * bootstrap values [B, 1] give advantages (normalised over the unmasked steps when asked) and targets.
-   */
-  #deviceTargets(update: UpdateBatch, idx: Tensor, values: Tensor, bootstrap: Tensor, s: Scope): Targets {
-    const o = this.options, T = o.unrollLength, B = bootstrap.shape[0], M = T * B;
-    const column = (t: Tensor) => s.t(s.t(ops.gather(t, idx, 0)).reshape([T, B]));
-    const g = ops.gae({
-      rewards: column(update.rewards),
-      values: s.t(values.reshape([T, B])),
-      bootstrap: s.t(bootstrap.reshape([B])),
-      dones: column(update.dones),
-      truncations: column(update.truncations),
-    }, { gamma: o.gamma, lambda: o.gaeLambda, kind: o.advantage });
-    [g.advantages, g.targets, g.mask].forEach((t) => s.t(t));
-    const advantages = o.normalizeAdvantage ? s.t(normalizeMaskedTensor(g.advantages, g.mask)) : g.advantages;
-    return {
-      advantages: s.t(advantages.reshape([M])),
-      targets: s.t(g.targets.reshape([M, 1])),
-      mask: s.t(g.mask.reshape([M, 1])),
-    };
-  }
-
-  /** Host-computed GAE of a minibatch (advantages normalised here when asked), uploaded. */
-  #uploadTargets(t: GaeOutput, s: Scope): Targets {
-    const b = this.backend, M = t.mask.length;
-    const advantages = this.options.normalizeAdvantage ? normalizeMasked(t.advantages, t.mask) : t.advantages;
-    return {
-      advantages: s.t(ops.tensor(b, advantages, [M])),
-      targets: s.t(ops.tensor(b, t.targets, [M, 1])),
-      mask: s.t(ops.tensor(b, t.mask, [M, 1])),
     };
   }
 
