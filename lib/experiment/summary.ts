@@ -140,12 +140,18 @@ export interface TableOptions {
   variantLabel?: string;
 }
 
+/** The extra columns that have a value in at least one row (the others are left out of tables and CSVs). */
+function presentColumns(
+  rows: readonly VariantSummary[],
+  columns: readonly SummaryColumn[] = [],
+): SummaryColumn[] {
+  return columns.filter((c) => rows.some((r) => !Number.isNaN(r.extras[c.key]?.mean ?? NaN)));
+}
+
 /** The Markdown table of {@link summarize}'s rows. */
 export function summaryMarkdownTable(rows: readonly VariantSummary[], o: TableOptions): string {
   const { baseline, metric } = o;
-  const columns = (o.columns ?? []).filter((c) =>
-    rows.some((r) => !Number.isNaN(r.extras[c.key]?.mean ?? NaN))
-  );
+  const columns = presentColumns(rows, o.columns);
   const unit = metric.percent ? " (%)" : "";
   const deltaUnit = metric.percent ? " (pp)" : "";
   const lines = [
@@ -279,8 +285,8 @@ export async function writeSummary(
 ): Promise<{ rows: VariantSummary[]; files: string[] }> {
   const { baseline, metric } = opts;
   const epochKey = opts.epochKey ?? "epoch";
-  const columns = opts.columns ?? [];
   const rows = summarize(records, baseline);
+  const columns = presentColumns(rows, opts.columns);
   const files: string[] = [];
   const write = async (name: string, text: string) => {
     await writeFileAtomic(join(outDir, name), text);

@@ -79,13 +79,14 @@ export function achievementsPerEpisode(rows: Record<string, string>[]): number {
 /** A run's record from its result and its folder's metrics.csv. */
 async function recordOf(variant: string, o: RlOptions, dir: string, result: RlRunResult): Promise<RunRecord> {
   const rows = await readCsv(join(dir, "metrics.csv")).catch(() => []);
+  const achievements = achievementsPerEpisode(rows);
   return {
     variant,
     seed: o.seed,
     final: result.finalEvalReturn,
     perEpoch: iterationsOf(rows),
     extras: {
-      achievements: achievementsPerEpisode(rows),
+      ...(Number.isNaN(achievements) ? {} : { achievements }),
       envStepBudget: o.envSteps,
       envSteps: result.envSteps,
       stepsPerSecond: result.envSteps / result.seconds,
