@@ -4,7 +4,7 @@
 import assert from "assert";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stringify as toYaml } from "yaml";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { ConfigError } from "../lib/config/schema.ts";
 import { UsageError } from "../lib/io/command.ts";
 import type { ExperimentTask } from "../lib/experiment/task.ts";
@@ -526,7 +526,14 @@ Deno.test("local executor: threads per run, logs, exit statuses; a failed run do
 
 Deno.test("local executor: terminating the sweep command stops its runs and frees the folder", async () => {
   await withFiles({}, async (dir) => {
-    const file = tinySweep(dir, ["proposed"], [0], { overrides: { backend: "cpu", epochs: 200 } });
+    // The experiment's own overrides (epochs: 1) beat the sweep's, so the long run is set there: a
+    // 1-epoch run could end before the signal arrives.
+    const file = tinySweep(dir, ["proposed"], [0]);
+    const sweep = parseYaml(Deno.readTextFileSync(file)) as {
+      experiments: { cls: { overrides: { epochs: number } } };
+    };
+    sweep.experiments.cls.overrides.epochs = 100_000;
+    Deno.writeTextFileSync(file, toYaml(sweep));
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", join(ROOT, "cli/sweep.ts"), "--config", file],
       stdout: "piped",
