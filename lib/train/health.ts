@@ -40,7 +40,8 @@ export function epochWarnings(
       code: "chance",
       message: `training accuracy ${(100 * epoch.trainAccuracy).toFixed(1)}% is at chance ` +
         `(${(100 * chance).toFixed(1)}%) after epoch ${epoch.epoch}: the run is not learning ` +
-        `(a learning rate of ${lr} may be too large; expected for the uniform-width and seed ablations)`,
+        `(a learning rate of ${lr} may be too large, or it is still on its initial plateau: CIFAR-10 ED can ` +
+        `sit at chance for a few hundred steps; expected for the uniform-width and seed ablations)`,
     });
   }
   return out;
