@@ -22,66 +22,20 @@ import type {
   AdamOptions,
   Backend,
   BinaryOp,
-  Conv2dGeometry,
   DType,
-  GaeSettings,
   RandomDistribution,
   ReduceOp,
   SgdOptions,
   UnaryOp,
 } from "./backend/backend.ts";
-import { Tensor } from "./tensor.ts";
+import type { Tensor } from "./tensor.ts";
 
 export type { Activation, GaeSettings } from "./backend/backend.ts";
 
-const fmt = (t: Tensor) => `${t.dtype}[${t.shape.join(",")}]`;
+import { asView2d, checkActivation, fail, finite, live, need, sameShape, wrap } from "./ops/checks.ts";
 
-function fail(op: string, message: string, ...tensors: Tensor[]): never {
-  const shapes = tensors.length ? ` (${tensors.map(fmt).join(", ")})` : "";
-  throw new Error(`${op}: ${message}${shapes}`);
-}
-
-/** Fails unless every named scalar is a finite number (a NaN learning rate would silently ruin a run). */
-function finite(op: string, values: Record<string, number | undefined>): void {
-  for (const [name, v] of Object.entries(values)) {
-    if (v !== undefined && !Number.isFinite(v)) fail(op, `${name} must be a finite number, got ${v}`);
-  }
-}
-
-function live(op: string, ...tensors: (Tensor | undefined | null)[]): void {
-  const backend = tensors.find((t) => t)?.backend;
-  for (const t of tensors) {
-    if (!t) continue;
-    if (t.disposed) fail(op, `tensor #${t.id} [${t.shape}] was used after dispose()`);
-    if (t.backend !== backend) fail(op, "tensors live on different backends");
-  }
-}
-
-function need(op: string, t: Tensor, rank: number | null, dtype: DType | null, role: string): void {
-  if (rank !== null && t.rank !== rank) fail(op, `${role} must have rank ${rank}, got ${fmt(t)}`);
-  if (dtype !== null && t.dtype !== dtype) fail(op, `${role} must be ${dtype}, got ${fmt(t)}`);
-}
-
-function checkActivation(op: string, act: Activation): void {
-  if (act.kind === "sigmoid" && act.width !== undefined && !(act.width > 0)) {
-    fail(op, `sigmoid width u0 must be > 0, got ${act.width}`);
-  }
-}
-
-function wrap(
-  backend: Backend,
-  storage: ReturnType<Backend["alloc"]>,
-  shape: readonly number[],
-  dtype: DType = "f32",
-) {
-  return new Tensor(backend, storage, shape, dtype);
-}
-
-function asView2d(op: string, x: Tensor): [number, number] {
-  if (x.rank === 2) return [x.shape[0], x.shape[1]];
-  if (x.rank === 1) return [1, x.shape[0]];
-  return fail(op, "expects a 1-D or 2-D tensor", x);
-}
+export * from "./ops/conv.ts";
+export * from "./ops/gae.ts";
 
 // ---------------------------------------------------------------- creation
 
@@ -329,8 +283,6 @@ export const logSoftmax = (x: Tensor): Tensor => softmax(x, true);
 
 // ---------------------------------------------------------------- normalisation
 
-const sameShape = (a: Tensor, b: Tensor) => a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
-
 /** Checks the parts of an RMS-normalised row: one or two sample-first f32 tensors of one shape. */
 function rowParts(op: string, parts: Tensor[], role: string): [number, number] {
   if (parts.length < 1 || parts.length > 2) fail(op, `takes one or two ${role} parts, got ${parts.length}`);
@@ -394,61 +346,6 @@ export function rmsNormBackward(
   return out.map((s) => wrap(y[0].backend, s, y[0].shape));
 }
 
-// ---------------------------------------------------------------- advantages
-
-/** A time-major rollout for {@link gae}: rewards, values, dones, truncations [T, N] and bootstrap values [N]. */
-export interface GaeTensors {
-  /** r_t [T, N] (step t of env i at row t, column i). */
-  rewards: Tensor;
-  /** V(s_t) [T, N]. */
-  values: Tensor;
-  /** V(s_T) [N], the value after each env's last step. */
-  bootstrap: Tensor;
-  /** 1 where the episode ended on that step (termination or truncation), else 0 [T, N]. */
-  dones: Tensor;
-  /** 1 where the time limit ended it (a subset of dones), else 0 [T, N]. */
-  truncations: Tensor;
-}
-
-/** Advantages, λ-return value targets and the mask (0 on truncated steps) of {@link gae}, each [T, N]. */
-export interface GaeResult {
-  /** A_t [T, N], not normalised (0 on truncated steps). */
-  advantages: Tensor;
-  /** λ-return value targets vs_t [T, N]. */
-  targets: Tensor;
-  /** 1 where the step counts, 0 where it was truncated [T, N]. */
-  mask: Tensor;
-}
-
-/**
- * Generalised advantage estimation on the backend, by the recursion of lib/rl/gae.ts (`gae` there is the
- * host version on typed arrays): no read-back, so a GPU update can recompute advantages per minibatch.
- */
-export function gae(rollout: GaeTensors, o: GaeSettings): GaeResult {
-  const op = "gae", { rewards, values, bootstrap, dones, truncations } = rollout;
-  live(op, rewards, values, bootstrap, dones, truncations);
-  need(op, rewards, 2, "f32", "rewards");
-  const [steps, envs] = rewards.shape;
-  for (const [role, t] of [["values", values], ["dones", dones], ["truncations", truncations]] as const) {
-    need(op, t, 2, "f32", role);
-    if (!sameShape(t, rewards)) fail(op, `${role} must be shaped like rewards [T, N]`, rewards, t);
-  }
-  need(op, bootstrap, 1, "f32", "bootstrap");
-  if (bootstrap.shape[0] !== envs) {
-    fail(op, `bootstrap must be [${envs}], one value per env`, rewards, bootstrap);
-  }
-  for (const [name, v] of [["gamma", o.gamma], ["lambda", o.lambda]] as const) {
-    if (!(v >= 0 && v <= 1)) fail(op, `${name} must be in [0, 1], got ${v}`);
-  }
-  if (o.kind !== "gae" && o.kind !== "brax") fail(op, `kind must be "gae" or "brax", got ${o.kind}`);
-  const b = rewards.backend, out = b.gae(rewards, values, bootstrap, dones, truncations, steps, envs, o);
-  return {
-    advantages: wrap(b, out.advantages, [steps, envs]),
-    targets: wrap(b, out.targets, [steps, envs]),
-    mask: wrap(b, out.mask, [steps, envs]),
-  };
-}
-
 // ---------------------------------------------------------------- indexing
 
 /** axis 0: rows x[idx[i], :] (minibatch sampling); axis 1: columns x[:, idx[j]] (modulo routing). */
@@ -479,98 +376,6 @@ export function oneHot(labels: Tensor, classes: number): Tensor {
     fail("oneHot", `classes must be a positive integer, got ${classes}`);
   }
   return wrap(labels.backend, labels.backend.oneHot(labels, classes), [labels.shape[0], classes]);
-}
-
-// ---------------------------------------------------------------- convolution
-
-function convOut(op: string, size: number, k: number, g: Conv2dGeometry): number {
-  const out = Math.floor((size + 2 * g.padding - k) / g.stride) + 1;
-  if (out < 1) fail(op, `kernel ${k} with padding ${g.padding} does not fit input ${size}`);
-  return out;
-}
-
-function checkGeometry(op: string, g: Conv2dGeometry): void {
-  if (!Number.isInteger(g.stride) || g.stride < 1) {
-    fail(op, `stride must be a positive integer, got ${g.stride}`);
-  }
-  if (!Number.isInteger(g.padding) || g.padding < 0) fail(op, `padding must be >= 0, got ${g.padding}`);
-}
-
-/** Options of {@link conv2d}. */
-export interface Conv2dArgs {
-  /** Step between kernel positions (default 1). */
-  stride?: number;
-  /** Zeros added on every side (default 0). */
-  padding?: number;
-  /** Per output channel [cout]. */
-  bias?: Tensor;
-  /** Fused nonlinearity applied last (default identity). */
-  activation?: Activation;
-}
-
-/** y = act(conv2d(x, w) + bias): x [N, Cin, H, W], w [Cout, Cin, KH, KW] → [N, Cout, Ho, Wo]. */
-export function conv2d(x: Tensor, w: Tensor, args: Conv2dArgs = {}): Tensor {
-  const op = "conv2d";
-  live(op, x, w, args.bias);
-  need(op, x, 4, "f32", "input");
-  need(op, w, 4, "f32", "kernel");
-  const g = { stride: args.stride ?? 1, padding: args.padding ?? 0 };
-  checkGeometry(op, g);
-  if (x.shape[1] !== w.shape[1]) {
-    fail(op, `input has ${x.shape[1]} channels, kernel expects ${w.shape[1]}`, x, w);
-  }
-  if (args.bias && (args.bias.rank !== 1 || args.bias.shape[0] !== w.shape[0])) {
-    fail(op, `bias must be [${w.shape[0]}]`, x, w, args.bias);
-  }
-  const activation = args.activation ?? { kind: "identity" };
-  checkActivation(op, activation);
-  const ho = convOut(op, x.shape[2], w.shape[2], g), wo = convOut(op, x.shape[3], w.shape[3], g);
-  const storage = x.backend.conv2d(x, w, { ...g, bias: args.bias, activation });
-  return wrap(x.backend, storage, [x.shape[0], w.shape[0], ho, wo]);
-}
-
-/** Input-side product of conv2d: the gradient with respect to its input. */
-export function conv2dInputGrad(
-  dy: Tensor,
-  w: Tensor,
-  inputShape: readonly number[],
-  geometry: Partial<Conv2dGeometry> = {},
-): Tensor {
-  const op = "conv2dInputGrad";
-  live(op, dy, w);
-  need(op, dy, 4, "f32", "dy");
-  need(op, w, 4, "f32", "kernel");
-  const g = { stride: geometry.stride ?? 1, padding: geometry.padding ?? 0 };
-  checkGeometry(op, g);
-  if (inputShape.length !== 4) fail(op, `input shape must have rank 4, got [${inputShape}]`);
-  const [n, cin, h, wd] = inputShape;
-  const expected = [n, w.shape[0], convOut(op, h, w.shape[2], g), convOut(op, wd, w.shape[3], g)];
-  if (cin !== w.shape[1] || expected.some((d, i) => d !== dy.shape[i])) {
-    fail(op, `dy must be [${expected}] for input [${inputShape}]`, dy, w);
-  }
-  return wrap(dy.backend, dy.backend.conv2dInputGrad(dy, w, inputShape, g), inputShape);
-}
-
-/** Weight-update correlation of conv2d: the gradient with respect to its kernel. */
-export function conv2dWeightGrad(
-  x: Tensor,
-  dy: Tensor,
-  weightShape: readonly number[],
-  geometry: Partial<Conv2dGeometry> = {},
-): Tensor {
-  const op = "conv2dWeightGrad";
-  live(op, x, dy);
-  need(op, x, 4, "f32", "input");
-  need(op, dy, 4, "f32", "dy");
-  const g = { stride: geometry.stride ?? 1, padding: geometry.padding ?? 0 };
-  checkGeometry(op, g);
-  if (weightShape.length !== 4) fail(op, `weight shape must have rank 4, got [${weightShape}]`);
-  const [cout, cin, kh, kw] = weightShape;
-  const expected = [x.shape[0], cout, convOut(op, x.shape[2], kh, g), convOut(op, x.shape[3], kw, g)];
-  if (cin !== x.shape[1] || expected.some((d, i) => d !== dy.shape[i])) {
-    fail(op, `dy must be [${expected}] for kernel [${weightShape}]`, x, dy);
-  }
-  return wrap(x.backend, x.backend.conv2dWeightGrad(x, dy, weightShape, g), weightShape);
 }
 
 // ---------------------------------------------------------------- optimizer kernels
