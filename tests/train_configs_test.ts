@@ -7,6 +7,9 @@ import { loadSearch, stageRecipes } from "../lib/train/search.ts";
 import { loadExperiment } from "../lib/experiment/config.ts";
 import { planExperiment } from "../lib/experiment/runner.ts";
 import { classificationTask } from "../lib/train/experiment.ts";
+import { settingsFor } from "../lib/train/variants.ts";
+import { classifierFor } from "../lib/train/load.ts";
+import { CpuBackend } from "../lib/backend/cpu/backend.ts";
 
 Deno.test("CIFAR-10 configs: reduced ≤ 1/16 of proposed's FLOPs, paper ≈ 8M single-stream weights", () => {
   const proposed = networkSize(loadClassificationConfig("configs/cifar10_proposed.yaml"));
@@ -46,4 +49,22 @@ Deno.test("experiment files: the CIFAR-10 ablation (7 variants × 3 seeds) and t
     assert.equal(c.dataset.validation, 5000);
     assert.deepEqual(c.dataset.augment, { crop: 2, flip: false });
   }
+});
+
+Deno.test("rule.convWidth and rule.loss reach the classifier; unset they keep the variant's", () => {
+  const set = loadClassificationConfig("configs/cifar10_reduced.yaml", ["rule.convWidth=4", "rule.loss=bce"]);
+  const settings = settingsFor(set);
+  assert.equal(settings.convWidth, 4);
+  assert.equal(settings.loss, "bce");
+  const backend = new CpuBackend();
+  const clf = classifierFor(set, backend, { image: [3, 32, 32], classes: 10 });
+  assert.deepEqual(clf.net.layers[0].activation, { kind: "sigmoid", width: 4 });
+  clf.dispose();
+  const unset = settingsFor(loadClassificationConfig("configs/cifar10_reduced.yaml"));
+  assert.equal(unset.convWidth, 3);
+  assert.equal(unset.loss, "mse");
+  assert.throws(
+    () => loadClassificationConfig("configs/cifar10_reduced.yaml", ["rule.loss=hinge"]),
+    /rule\.loss/,
+  );
 });

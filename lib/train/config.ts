@@ -88,6 +88,8 @@ export interface ClassificationConfig {
     asymmetricInit: boolean | undefined;
     floor: number | undefined;
     lrMultipliers: number[] | undefined;
+    convWidth: number | undefined;
+    loss: "mse" | "bce" | undefined;
   };
   /**
    * `kind` "sgd" (default) or "adam", base learning rate `lr` (default 3), SGD `momentum` (default 0), Adam's
@@ -190,6 +192,10 @@ export const classificationSchema: Schema<ClassificationConfig> = object({
     asymmetricInit: optional(boolean({ doc: "hidden E ×1.5, I ×0.5 initialisation" })),
     floor: optional(number({ min: 0, doc: "Dale clamp floor after every update" })),
     lrMultipliers: optional(array(number({ min: 0 }), { doc: "per-layer learning-rate multipliers" })),
+    convWidth: optional(number({ gt: 0, doc: "sigmoid width u0 of the conv layers" })),
+    loss: optional(oneOf(["mse", "bce"] as const, {
+      doc: "output drive: mse = φ'(z) ⊙ S (ED's), bce = S itself (cross-entropy cancels φ')",
+    })),
   }, { doc: "overrides of the variant preset; unset keys keep the preset's value" }),
   optimizer: object({
     kind: oneOf(["sgd", "adam"] as const, { default: "sgd" }),

@@ -136,5 +136,7 @@ export function settingsFor(config: ClassificationConfig): RuleSettings {
     centering: r.centering ?? s.centering,
     asymmetricInit: r.asymmetricInit ?? s.asymmetricInit,
     floor: r.floor ?? s.floor,
+    convWidth: r.convWidth ?? s.convWidth,
+    loss: r.loss ?? s.loss,
   };
 }
