@@ -113,6 +113,7 @@ export {
 
 // Classification
 export {
+  centerError,
   Classifier,
   type ClassifierOptions,
   countCorrect,

@@ -10,6 +10,8 @@ import { classificationTask } from "../lib/train/experiment.ts";
 import { settingsFor } from "../lib/train/variants.ts";
 import { classifierFor } from "../lib/train/load.ts";
 import { CpuBackend } from "../lib/backend/cpu/backend.ts";
+import { centerError } from "../lib/train/classifier.ts";
+import * as ops from "../lib/ops.ts";
 
 Deno.test("CIFAR-10 configs: reduced ≤ 1/16 of proposed's FLOPs, paper ≈ 8M single-stream weights", () => {
   const proposed = networkSize(loadClassificationConfig("configs/cifar10_proposed.yaml"));
@@ -67,4 +69,22 @@ Deno.test("rule.convWidth and rule.loss reach the classifier; unset they keep th
     () => loadClassificationConfig("configs/cifar10_reduced.yaml", ["rule.loss=hinge"]),
     /rule\.loss/,
   );
+});
+
+Deno.test("centerError: per class zeroes every class's batch mean; global zeroes only their average", async () => {
+  const backend = new CpuBackend();
+  // 3 examples × 4 classes; class 2 is over-predicted (its errors are the most negative).
+  const e = [0.9, -0.1, -0.8, -0.2, -0.1, 0.8, -0.7, -0.1, -0.2, -0.1, 0.1, -0.3];
+  using error = ops.tensor(backend, Float32Array.from(e), [3, 4]);
+  using perClass = centerError(error, "class");
+  using global = centerError(error, "global");
+  const [c, g] = [await perClass.readF32(), await global.readF32()];
+  const columnMean = (a: ArrayLike<number>, k: number) => (a[k] + a[4 + k] + a[8 + k]) / 3;
+  const all = e.reduce((s, v) => s + v, 0) / e.length;
+  for (let k = 0; k < 4; k++) {
+    assert.ok(Math.abs(columnMean(c, k)) < 1e-6, `class ${k}: mean ${columnMean(c, k)}`);
+    // global: each class keeps its mean minus the overall one, so class 2 is still pushed down
+    assert.ok(Math.abs(columnMean(g, k) - (columnMean(e, k) - all)) < 1e-6, `class ${k}`);
+  }
+  assert.ok(columnMean(g, 2) < -0.2);
 });

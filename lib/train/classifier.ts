@@ -55,6 +55,18 @@ export interface ClassifierOptions {
   seed: number;
 }
 
+/**
+ * The batch-centred error S of the one-vs-all error E [B, C]. "class" (the paper's): S[b, k] = E[b, k] −
+ * mean_b E[·, k], each class's batch mean removed. "global": S = E − mean over b and k, one mean for the whole
+ * batch; it cancels the common 9:1 push-down of one-vs-all targets as well, but keeps the differences between
+ * the class means, so an over-predicted class is still pushed back (per-class centring leaves each class's
+ * output level without a restoring force, and on CIFAR-10 one class can come to take most predictions).
+ */
+export function centerError(error: Tensor, scope: "class" | "global"): Tensor {
+  using mean = ops.mean(error, scope === "global" ? null : 0);
+  return ops.sub(error, mean);
+}
+
 /** Sums kept on the device over an epoch. */
 interface Accumulators {
   loss: Tensor;
@@ -182,11 +194,10 @@ export class Classifier {
     error.dispose();
   }
 
-  /** The error the rule sees: batch-centred per class when the settings ask for it (else `error` itself). */
+  /** The error the rule sees: batch-centred when the settings ask for it (else `error` itself). */
   #signal(error: Tensor): Tensor {
-    if (!this.options.settings.centering) return error;
-    using classMean = ops.mean(error, 0);
-    return ops.sub(error, classMean); // per-class batch mean removed
+    const s = this.options.settings;
+    return s.centering ? centerError(error, s.centeringScope ?? "class") : error;
   }
 
   /**

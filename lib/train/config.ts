@@ -85,6 +85,7 @@ export interface ClassificationConfig {
     uniformWidth: number | undefined;
     widths: number[] | undefined;
     centering: boolean | undefined;
+    centeringScope: "class" | "global" | undefined;
     asymmetricInit: boolean | undefined;
     floor: number | undefined;
     lrMultipliers: number[] | undefined;
@@ -189,6 +190,9 @@ export const classificationSchema: Schema<ClassificationConfig> = object({
       array(number({ gt: 0 }), { doc: "per-layer sigmoid widths u0, hidden layers then output" }),
     ),
     centering: optional(boolean({ doc: "batch-centre the one-vs-all error" })),
+    centeringScope: optional(oneOf(["class", "global"] as const, {
+      doc: "centring mean over each class's batch (the paper's) or over the batch and all classes",
+    })),
     asymmetricInit: optional(boolean({ doc: "hidden E ×1.5, I ×0.5 initialisation" })),
     floor: optional(number({ min: 0, doc: "Dale clamp floor after every update" })),
     lrMultipliers: optional(array(number({ min: 0 }), { doc: "per-layer learning-rate multipliers" })),

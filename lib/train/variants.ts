@@ -46,6 +46,11 @@ export interface RuleSettings {
   hiddenKind: "sigmoid" | "tanh" | "relu";
   /** Batch-centre the one-vs-all error: S[b, k] = E[b, k] − mean over the batch of E[·, k]. */
   centering: boolean;
+  /**
+   * What the centring mean runs over: "class" (the paper's: each class's batch mean, default) or "global"
+   * (one mean over the batch and every class; class levels keep a restoring force).
+   */
+  centeringScope?: "class" | "global";
   /** Hidden dual-stream init with excitatory W_pp, W_nn × 1.5 and inhibitory W_np, W_pn × 0.5 (else × 1). */
   asymmetricInit: boolean;
   /** Dale floor for dual-stream weights; null turns the constraint off. */
@@ -134,6 +139,7 @@ export function settingsFor(config: ClassificationConfig): RuleSettings {
     uniformWidth: r.uniformWidth ?? s.uniformWidth,
     widths: r.widths ?? s.widths,
     centering: r.centering ?? s.centering,
+    centeringScope: r.centeringScope ?? s.centeringScope,
     asymmetricInit: r.asymmetricInit ?? s.asymmetricInit,
     floor: r.floor ?? s.floor,
     convWidth: r.convWidth ?? s.convWidth,
