@@ -71,6 +71,16 @@ Deno.test("rule.convWidth and rule.loss reach the classifier; unset they keep th
   );
 });
 
+Deno.test("cifar10_global.yaml is cifar10_selected.yaml with the class error centred over the whole batch", () => {
+  const selected = loadClassificationConfig("configs/cifar10_selected.yaml");
+  const global = loadClassificationConfig("configs/cifar10_global.yaml");
+  assert.equal(global.rule.centeringScope, "global");
+  assert.equal(settingsFor(global).centeringScope, "global");
+  assert.equal(settingsFor(selected).centeringScope ?? "class", "class");
+  const rest = (c: typeof global) => ({ ...c, name: "", rule: { ...c.rule, centeringScope: undefined } });
+  assert.deepEqual(rest(global), rest(selected));
+});
+
 Deno.test("centerError: per class zeroes every class's batch mean; global zeroes only their average", async () => {
   const backend = new CpuBackend();
   // 3 examples × 4 classes; class 2 is over-predicted (its errors are the most negative).
